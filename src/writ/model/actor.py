@@ -51,11 +51,15 @@ class Actor:
         )
 
 
-def system_actor(job: str, purpose: str = "records-management") -> Actor:
+def system_actor(
+    job: str,
+    purpose: str = "records-management",
+    roles: frozenset[str] = frozenset({"custodian"}),
+) -> Actor:
     """A named system actor for a job, so automated changes are attributable (``system:ingest``)."""
     return Actor(
         user=f"system:{job}",
-        roles=frozenset({"custodian"}),
+        roles=roles,
         unit="system",
         purpose=purpose,
         system=True,

@@ -1,0 +1,214 @@
+"""The ``writ`` command."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from writ.model.actor import Actor, system_actor
+from writ.service import AccessDenied
+from writ.service import admin as admin_service
+from writ.service import audit as audit_service
+from writ.service import users as user_service
+from writ.service.runtime import open_services
+from writ.service.settings import ConfigError
+
+console = Console()
+err = Console(stderr=True)
+
+app = typer.Typer(help="writ: open, accountable case management.", no_args_is_help=True)
+db_app = typer.Typer(help="The store: migrations.", no_args_is_help=True)
+users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
+audit_app = typer.Typer(help="The tamper-evident audit ledger.", no_args_is_help=True)
+demo_app = typer.Typer(
+    help="Synthetic demo data (made up; never real people).", no_args_is_help=True
+)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+app.add_typer(audit_app, name="audit")
+app.add_typer(demo_app, name="demo")
+
+# The local operator at the console: a named system actor, audited like anyone else.
+OPERATOR = system_actor("cli", purpose="administration", roles=frozenset({"admin", "custodian"}))
+
+
+def operator() -> Actor:
+    """``system:cli``, or the user named by WRIT_USER acting for WRIT_PURPOSE."""
+    name = os.environ.get("WRIT_USER")
+    if not name:
+        return OPERATOR
+    svc = open_services()
+    for user in user_service.list_users(svc, OPERATOR):
+        if user.username == name:
+            return user.actor(os.environ.get("WRIT_PURPOSE"), origin="cli")
+    raise ConfigError(f"WRIT_USER={name}: no such user")
+
+
+@app.command()
+def init(
+    home: Annotated[
+        Path | None, typer.Option(help="Where the store and key live (WRIT_HOME).")
+    ] = None,
+) -> None:
+    """Create the settings, the ledger's Ed25519 signing key and the store."""
+    result = admin_service.init(home)
+    settings = result.settings
+    console.print(f"home      {settings.home}")
+    console.print(f"store     {settings.database_url}")
+    key_note = "created" if result.created_key else "kept"
+    console.print(
+        f"ledger key {settings.ledger_key} ({key_note}); public key {settings.public_key}"
+    )
+    console.print(f"migrations {', '.join(result.revisions)}")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every pending Alembic migration."""
+    revisions = admin_service.upgrade_database()
+    console.print(f"store is at {', '.join(revisions)}")
+
+
+@users_app.command("add")
+def users_add(
+    username: str,
+    role: Annotated[list[str], typer.Option("--role", help="Repeat for several roles.")],
+    unit: Annotated[str, typer.Option(help="Owning unit, e.g. ERO-NYC.")],
+    name: Annotated[str | None, typer.Option(help="Display name.")] = None,
+    compartment: Annotated[list[str] | None, typer.Option(help="Need-to-know compartment.")] = None,
+    password: Annotated[
+        str | None, typer.Option(help="Local password (else read from WRIT_PASSWORD).")
+    ] = None,
+) -> None:
+    """Add a user with roles, unit and compartments."""
+    svc = open_services()
+    user = user_service.add_user(
+        svc,
+        operator(),
+        username,
+        roles=set(role),
+        unit=unit,
+        display_name=name,
+        compartments=set(compartment or []),
+        password=password or os.environ.get("WRIT_PASSWORD"),
+    )
+    console.print(f"added {user.username}: {', '.join(sorted(user.roles))} in {user.unit}")
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """List users."""
+    table = Table("user", "name", "roles", "unit", "compartments")
+    for user in user_service.list_users(open_services(), operator()):
+        table.add_row(
+            user.username,
+            user.display_name,
+            ", ".join(sorted(user.roles)),
+            user.unit,
+            ", ".join(sorted(user.compartments)),
+        )
+    console.print(table)
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Recompute every entry and signed tree head. Exits 1 and names the first bad entry."""
+    result = audit_service.verify(open_services(), operator())
+    if result.ok:
+        console.print(
+            f"ledger verified: {result.entries} entries, {result.heads} signed tree heads"
+        )
+        return
+    err.print(f"[bold red]ledger verification failed[/]: {result.problem}")
+    raise typer.Exit(1)
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint(
+    out: Annotated[Path, typer.Option("--out", help="File to write the signed tree head to.")],
+) -> None:
+    """Write the current signed tree head to a file kept outside the database."""
+    head = audit_service.checkpoint(open_services(), operator())
+    out.write_text(head.to_json() + "\n")
+    console.print(f"checkpoint at size {head.tree_size}, root {head.root_hash.hex()} → {out}")
+
+
+@audit_app.command("prove")
+def audit_prove(entry_id: int) -> None:
+    """Print an inclusion proof for one entry, as JSON."""
+    proof = audit_service.prove(open_services(), operator(), entry_id)
+    print(json.dumps(proof.to_json(), indent=2))
+    if not proof.verifies():
+        err.print(f"[bold red]the proof for entry {entry_id} does not verify[/]")
+        raise typer.Exit(1)
+
+
+@audit_app.command("consistency")
+def audit_consistency(
+    from_: Annotated[
+        Path, typer.Option("--from", help="A checkpoint written by `audit checkpoint`.")
+    ],
+) -> None:
+    """Prove the log only grew since a saved checkpoint."""
+    from writ.audit.keys import TreeHead
+
+    old = TreeHead.from_json(from_.read_text())
+    result = audit_service.consistency(open_services(), operator(), old)
+    print(json.dumps(result.to_json(), indent=2))
+    if not result.ok:
+        err.print(f"[bold red]not consistent[/]: {result.problem}")
+        raise typer.Exit(1)
+
+
+@audit_app.command("log")
+def audit_log(limit: int = 20) -> None:
+    """Show the newest audit entries."""
+    table = Table("seq", "when (UTC)", "who", "action", "object", "purpose", "outcome", "policy")
+    for row in audit_service.entries(open_services(), operator(), limit=limit):
+        table.add_row(
+            str(row["seq"]),
+            row["ts"],
+            row["actor"],
+            row["action"],
+            f"{row['object_type']}:{row['object_id']}",
+            row["purpose"],
+            row["outcome"],
+            row["policy"],
+        )
+    console.print(table)
+
+
+@app.command()
+def serve(
+    host: str = "127.0.0.1",
+    port: Annotated[int, typer.Option(envvar="WRIT_PORT")] = 8000,
+) -> None:
+    """Serve the web application and the API."""
+    import uvicorn
+
+    from writ.api.app import create_app
+
+    console.print(f"writ at http://{host}:{port}/  (API: http://{host}:{port}/api/v1/docs)")
+    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+
+
+def main() -> None:
+    try:
+        app()
+    except (ConfigError, ValueError, LookupError) as exc:
+        err.print(f"[bold red]error[/]: {exc}")
+        sys.exit(2)
+    except AccessDenied as exc:
+        err.print(f"[bold red]denied[/]: {exc}")
+        sys.exit(3)
+
+
+if __name__ == "__main__":
+    main()

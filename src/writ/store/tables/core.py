@@ -1,0 +1,116 @@
+"""Core tables: users, statements, markings and the audit ledger."""
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+)
+
+from writ.store.tables.base import metadata
+
+users = Table(
+    "users",
+    metadata,
+    Column("username", String(128), primary_key=True),
+    Column("display_name", String(256), nullable=False),
+    Column("roles", JSON, nullable=False),
+    Column("unit", String(128), nullable=False),
+    Column("compartments", JSON, nullable=False),
+    Column("password_hash", String(256)),
+    Column("totp_secret", String(64)),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", String(32), nullable=False),
+)
+
+# One row per value of an entity, from one source record: followthemoney's statement model.
+statements = Table(
+    "statements",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("source", String(128), nullable=False),
+    Column("record_id", String(256), nullable=False),
+    Column("entity_id", String(128), nullable=False),
+    Column("schema", String(64), nullable=False),
+    Column("prop", String(64), nullable=False),
+    Column("value", Text, nullable=False),
+    Column("original_value", Text),
+    Column("validation_error", Text),
+    Column("first_seen", String(32), nullable=False),
+    Column("last_seen", String(32), nullable=False),
+    Column("superseded_at", String(32)),
+    Index("ix_statements_entity", "entity_id"),
+    Index("ix_statements_record", "source", "record_id"),
+    Index("ix_statements_prop_value", "prop", "value"),
+)
+
+# Markings on anything a policy protects: owning unit, compartments (need-to-know), sealed.
+markings = Table(
+    "markings",
+    metadata,
+    Column("kind", String(32), primary_key=True),
+    Column("object_id", String(128), primary_key=True),
+    Column("unit", String(128), nullable=False, default=""),
+    Column("compartments", JSON, nullable=False),
+    Column("sealed", Boolean, nullable=False, default=False),
+    Column("set_by", String(128), nullable=False),
+    Column("set_at", String(32), nullable=False),
+)
+
+# The audit ledger. Each entry is a leaf of an RFC 9162 Merkle tree; seq is the leaf index + 1.
+audit_entries = Table(
+    "audit_entries",
+    metadata,
+    Column(
+        "seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False
+    ),
+    Column("ts", String(32), nullable=False),
+    Column("actor", String(128), nullable=False),
+    Column("roles", String(256), nullable=False),
+    Column("unit", String(128), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("object_type", String(32), nullable=False),
+    Column("object_id", String(256), nullable=False),
+    Column("purpose", String(64), nullable=False),
+    Column("origin", String(128), nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("policy", String(256), nullable=False),
+    Column("details", Text, nullable=False),
+    Column("leaf_hash", LargeBinary(32), nullable=False),
+    Index("ix_audit_actor", "actor"),
+    Index("ix_audit_object", "object_type", "object_id"),
+)
+
+# Signed tree heads, one row per head.
+tree_heads = Table(
+    "tree_heads",
+    metadata,
+    Column(
+        "tree_size",
+        BigInteger().with_variant(Integer, "sqlite"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column("root_hash", LargeBinary(32), nullable=False),
+    Column("ts", String(32), nullable=False),
+    Column("signature", LargeBinary(64), nullable=False),
+    Column("key_fingerprint", String(64), nullable=False),
+)
+
+# One row: the ledger's size and compact Merkle frontier. Locking it serialises appends, which
+# keeps the sequence gapless (a rolled-back transaction leaves no hole).
+ledger_state = Table(
+    "ledger_state",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("size", BigInteger, nullable=False),
+    Column("frontier", Text, nullable=False),
+    Column("head_size", BigInteger, nullable=False),
+    Column("head_ts", String(32), nullable=False),
+)

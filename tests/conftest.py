@@ -1,0 +1,158 @@
+"""Test fixtures: every store test runs on SQLite and PostgreSQL through the one ``db_url`` fixture.
+
+PostgreSQL is at WRIT_TEST_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/test).
+With CI=true an unreachable PostgreSQL fails the run; elsewhere its tests are skipped, loudly.
+Each test gets a fresh database copied from a template migrated once per test session, so
+parallel test runs on one machine never share a database.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from writ.audit import keys
+from writ.audit.ledger import Ledger
+from writ.policy.engine import load_policy
+from writ.service import Services
+from writ.store import migrate
+from writ.store.engine import Store
+
+POSTGRES_URL = os.environ.get(
+    "WRIT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+ON_CI = os.environ.get("CI", "").lower() == "true"
+_postgres_problem: list[str] = []
+
+
+def _admin_engine():  # type: ignore[no-untyped-def]
+    return create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+
+
+def _postgres_reachable() -> str | None:
+    try:
+        engine = _admin_engine()
+        with engine.connect() as connection:
+            connection.execute(text("select 1"))
+        engine.dispose()
+        return None
+    except Exception as exc:
+        return f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    problem = _postgres_reachable()
+    if problem:
+        if ON_CI:
+            raise pytest.UsageError(
+                f"CI=true but PostgreSQL at {POSTGRES_URL} is unreachable: {problem}"
+            )
+        _postgres_problem.append(problem)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    if _postgres_problem:
+        terminalreporter.write_sep(
+            "!",
+            f"POSTGRESQL TESTS SKIPPED: {POSTGRES_URL} unreachable ({_postgres_problem[0]})",
+            red=True,
+            bold=True,
+        )
+
+
+def _pg_url(database: str) -> str:
+    return make_url(POSTGRES_URL).set(database=database).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def _templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    templates: dict[str, str] = {}
+    sqlite_file = tmp_path_factory.mktemp("template") / "template.db"
+    store = Store(f"sqlite:///{sqlite_file}")
+    migrate.upgrade(store)
+    store.dispose()
+    templates["sqlite"] = str(sqlite_file)
+    created: list[str] = []
+    if not _postgres_problem:
+        name = f"writ_tmpl_{uuid.uuid4().hex[:10]}"
+        admin = _admin_engine()
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        created.append(name)
+        store = Store(_pg_url(name))
+        migrate.upgrade(store)
+        store.dispose()
+        templates["postgres"] = name
+    yield templates
+    if created:
+        admin = _admin_engine()
+        with admin.connect() as connection:
+            for name in created:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(
+    request: pytest.FixtureRequest, tmp_path: Path, _templates: dict[str, str]
+) -> Iterator[str]:
+    """A fresh, migrated, empty store: once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        target = tmp_path / "writ.db"
+        shutil.copyfile(_templates["sqlite"], target)
+        yield f"sqlite:///{target}"
+        return
+    if _postgres_problem:
+        pytest.skip(f"PostgreSQL unreachable: {_postgres_problem[0]}")
+    name = f"writ_t_{uuid.uuid4().hex[:12]}"
+    admin = _admin_engine()
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{_templates["postgres"]}"'))
+    try:
+        yield _pg_url(name)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def ledger_key(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("keys") / "ledger.key"
+    key = keys.generate_key(path)
+    path.with_suffix(".pub").write_bytes(keys.public_key_pem(key))
+    return path
+
+
+@pytest.fixture
+def services(db_url: str, ledger_key: Path) -> Iterator[Services]:
+    """Services on a fresh store; tree heads signed at every commit so tests see them at once."""
+    store = Store(db_url)
+    svc = Services(store, load_policy(), Ledger(keys.load_signing_key(ledger_key), head_interval=0))
+    yield svc
+    store.dispose()
+
+
+@pytest.fixture
+def writ_home(
+    db_url: str, ledger_key: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """A WRIT_HOME whose settings point at the fresh store, for running the CLI."""
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copyfile(ledger_key, home / "ledger.key")
+    shutil.copyfile(ledger_key.with_suffix(".pub"), home / "ledger.pub")
+    (home / "writ.toml").write_text(
+        f'database_url = "{db_url}"\nledger_key = "ledger.key"\nhead_interval_seconds = 0\n'
+    )
+    monkeypatch.setenv("WRIT_HOME", str(home))
+    monkeypatch.delenv("WRIT_DATABASE_URL", raising=False)
+    monkeypatch.delenv("WRIT_USER", raising=False)
+    return home
