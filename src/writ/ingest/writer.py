@@ -1,0 +1,358 @@
+"""Writing one batch of mapped rows into the store, inside the caller's transaction.
+
+A new record adds its statements; a record seen before with the same row and mapping only moves
+its statements' *last seen*; a changed record adds the statements it now makes, moves *last seen*
+on those it still makes, and marks the ones it no longer makes superseded: history, never deleted.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, fields
+from typing import Any, TypeVar
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.orm import Session
+
+from writ.ingest.rows import Record, Rejected, Value
+from writ.model.statement import statement_id
+from writ.store.tables.core import statements
+from writ.store.tables.ingest import quarantine, source_records
+
+# Keeps every IN (...) list well under SQLite's limit on bound parameters.
+IN_CHUNK = 500
+
+T = TypeVar("T")
+
+
+@dataclass
+class BatchCounts:
+    read: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    quarantined: int = 0
+    statements_added: int = 0
+    statements_superseded: int = 0
+
+    def add(self, other: BatchCounts) -> None:
+        for item in fields(self):
+            setattr(self, item.name, getattr(self, item.name) + getattr(other, item.name))
+
+    def as_dict(self) -> dict[str, int]:
+        return {item.name: getattr(self, item.name) for item in fields(self)}
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """What every row of a batch shares: its source, run, input and mapping, and the time."""
+
+    source: str
+    run_id: str
+    input: str
+    mapping_sha256: str
+    now: str
+
+
+def chunks(items: Sequence[T], size: int = IN_CHUNK) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def write_batch(
+    session: Session, context: RunContext, mapped: Iterable[tuple[int, Record | Rejected]]
+) -> BatchCounts:
+    """Take the records and quarantine the rejected rows of one batch."""
+    counts = BatchCounts()
+    segment: list[tuple[int, Record]] = []
+    in_segment: set[str] = set()
+    rejected: list[tuple[int, Rejected]] = []
+    for line, outcome in mapped:
+        counts.read += 1
+        if isinstance(outcome, Rejected):
+            rejected.append((line, outcome))
+            continue
+        if outcome.record_id in in_segment:
+            # The same record twice in one batch: the first must be in before the second.
+            counts.add(take_records(session, context, segment))
+            segment, in_segment = [], set()
+        segment.append((line, outcome))
+        in_segment.add(outcome.record_id)
+    counts.add(take_records(session, context, segment))
+    quarantine_rows(session, context, rejected)
+    counts.quarantined += len(rejected)
+    return counts
+
+
+def quarantine_rows(
+    session: Session, context: RunContext, rejected: list[tuple[int, Rejected]]
+) -> None:
+    """Quarantine rejected rows; a row still open from an earlier run is that entry, met again."""
+    if not rejected:
+        return
+    hashes = [outcome.content_sha256 for _, outcome in rejected]
+    earlier: dict[str, list[int]] = {}
+    for part in chunks(sorted(set(hashes))):
+        query = (
+            select(quarantine.c.id, quarantine.c.row_sha256)
+            .where(
+                quarantine.c.source == context.source,
+                quarantine.c.status == "open",
+                quarantine.c.run_id != context.run_id,
+                quarantine.c.row_sha256.in_(part),
+            )
+            .order_by(quarantine.c.id)
+        )
+        for row in session.execute(query):
+            earlier.setdefault(row.row_sha256, []).append(row.id)
+    new: list[dict[str, Any]] = []
+    seen_again: list[dict[str, Any]] = []
+    for (line, outcome), content in zip(rejected, hashes, strict=True):
+        if earlier.get(content):
+            seen_again.append({"b_id": earlier[content].pop(0), "b_line": line})
+        else:
+            new.append(quarantine_row(context, line, outcome, content))
+    if new:
+        session.execute(insert(quarantine), new)
+    if seen_again:
+        session.execute(
+            update(quarantine)
+            .where(quarantine.c.id == bindparam("b_id"))
+            .values(
+                run_id=context.run_id,
+                file=context.input,
+                line=bindparam("b_line"),
+                last_seen=context.now,
+            ),
+            seen_again,
+        )
+
+
+def problems_json(rejected: Rejected) -> str:
+    return json.dumps(
+        [
+            {"reason": p.reason, "field": p.field, "value": p.value, "message": p.message}
+            for p in rejected.problems
+        ],
+        ensure_ascii=False,
+    )
+
+
+def quarantine_row(
+    context: RunContext, line: int, rejected: Rejected, content_sha256: str
+) -> dict[str, Any]:
+    first = rejected.problems[0]
+    return {
+        "source": context.source,
+        "run_id": context.run_id,
+        "file": context.input,
+        "line": line,
+        "field": first.field[:256],
+        "value": first.value,
+        "reason": first.reason,
+        "message": first.message,
+        "problems": problems_json(rejected),
+        "row": None if rejected.row is None else json.dumps(rejected.row, ensure_ascii=False),
+        "row_sha256": content_sha256,
+        "record_id": rejected.record_id,
+        "status": "open",
+        "created_at": context.now,
+        "last_seen": context.now,
+        "resolved_at": None,
+    }
+
+
+def _statement_row(context: RunContext, record_id: str, value: Value) -> dict[str, Any]:
+    return {
+        "id": statement_id(context.source, record_id, value.entity_id, value.prop, value.value),
+        "source": context.source,
+        "record_id": record_id,
+        "entity_id": value.entity_id,
+        "schema": value.schema,
+        "prop": value.prop,
+        "value": value.value,
+        "original_value": value.original_value,
+        "validation_error": value.validation_error,
+        "first_seen": context.now,
+        "last_seen": context.now,
+        "superseded_at": None,
+    }
+
+
+def take_records(
+    session: Session, context: RunContext, items: list[tuple[int, Record]]
+) -> BatchCounts:
+    """Write records whose ids are distinct; return what changed."""
+    counts = BatchCounts()
+    if not items:
+        return counts
+    known: dict[str, tuple[str, str]] = {}
+    for part in chunks([record.record_id for _, record in items]):
+        query = select(
+            source_records.c.record_id,
+            source_records.c.row_sha256,
+            source_records.c.mapping_sha256,
+        ).where(source_records.c.source == context.source, source_records.c.record_id.in_(part))
+        for row in session.execute(query):
+            known[row.record_id] = (row.row_sha256, row.mapping_sha256)
+    new = [(line, r) for line, r in items if r.record_id not in known]
+    same = [
+        (line, r)
+        for line, r in items
+        if known.get(r.record_id) == (r.row_sha256, context.mapping_sha256)
+    ]
+    different = [
+        (line, r)
+        for line, r in items
+        if r.record_id in known and known[r.record_id] != (r.row_sha256, context.mapping_sha256)
+    ]
+    _insert_new(session, context, new, counts)
+    _touch_unchanged(session, context, same, counts)
+    _apply_changes(session, context, different, counts)
+    _close_quarantined(session, context, [record.record_id for _, record in items])
+    return counts
+
+
+def _close_quarantined(session: Session, context: RunContext, record_ids: list[str]) -> None:
+    """A record taken now settles the open quarantine entries of the same record."""
+    for part in chunks(record_ids):
+        session.execute(
+            update(quarantine)
+            .where(
+                quarantine.c.source == context.source,
+                quarantine.c.status == "open",
+                quarantine.c.record_id.in_(part),
+            )
+            .values(status="superseded", resolved_at=context.now)
+        )
+
+
+def _insert_new(
+    session: Session, context: RunContext, items: list[tuple[int, Record]], counts: BatchCounts
+) -> None:
+    if not items:
+        return
+    session.execute(
+        insert(source_records),
+        [
+            {
+                "source": context.source,
+                "record_id": record.record_id,
+                "row_sha256": record.row_sha256,
+                "mapping_sha256": context.mapping_sha256,
+                "line": line,
+                "run_id": context.run_id,
+                "first_seen": context.now,
+                "last_seen": context.now,
+            }
+            for line, record in items
+        ],
+    )
+    rows = [
+        _statement_row(context, record.record_id, value)
+        for _, record in items
+        for value in record.values
+    ]
+    if rows:
+        session.execute(insert(statements), rows)
+    counts.new += len(items)
+    counts.statements_added += len(rows)
+
+
+def _record_update(context: RunContext) -> Any:
+    return (
+        update(source_records)
+        .where(
+            source_records.c.source == context.source,
+            source_records.c.record_id == bindparam("b_record_id"),
+        )
+        .values(
+            row_sha256=bindparam("b_row_sha256"),
+            mapping_sha256=context.mapping_sha256,
+            line=bindparam("b_line"),
+            run_id=context.run_id,
+            last_seen=context.now,
+        )
+    )
+
+
+def _record_params(items: list[tuple[int, Record]]) -> list[dict[str, Any]]:
+    return [
+        {"b_record_id": r.record_id, "b_row_sha256": r.row_sha256, "b_line": line}
+        for line, r in items
+    ]
+
+
+def _touch_unchanged(
+    session: Session, context: RunContext, items: list[tuple[int, Record]], counts: BatchCounts
+) -> None:
+    if not items:
+        return
+    session.execute(_record_update(context), _record_params(items))
+    for part in chunks([record.record_id for _, record in items]):
+        session.execute(
+            update(statements)
+            .where(
+                statements.c.source == context.source,
+                statements.c.record_id.in_(part),
+                statements.c.superseded_at.is_(None),
+            )
+            .values(last_seen=context.now)
+        )
+    counts.unchanged += len(items)
+
+
+def _apply_changes(
+    session: Session, context: RunContext, items: list[tuple[int, Record]], counts: BatchCounts
+) -> None:
+    if not items:
+        return
+    current: dict[str, set[str]] = {}
+    for part in chunks([record.record_id for _, record in items]):
+        query = select(statements.c.id, statements.c.record_id).where(
+            statements.c.source == context.source,
+            statements.c.record_id.in_(part),
+            statements.c.superseded_at.is_(None),
+        )
+        for row in session.execute(query):
+            current.setdefault(row.record_id, set()).add(row.id)
+    wanted: dict[str, dict[str, dict[str, Any]]] = {}
+    for _, record in items:
+        rows = (_statement_row(context, record.record_id, value) for value in record.values)
+        wanted[record.record_id] = {row["id"]: row for row in rows}
+    all_wanted = [sid for rows in wanted.values() for sid in rows]
+    stored: set[str] = set()
+    for part in chunks(all_wanted):
+        stored.update(session.scalars(select(statements.c.id).where(statements.c.id.in_(part))))
+    to_insert: list[dict[str, Any]] = []
+    to_keep: list[str] = []
+    to_supersede: list[str] = []
+    changed = 0
+    for _, record in items:
+        now_ids = wanted[record.record_id]
+        before = current.get(record.record_id, set())
+        revived = [sid for sid in now_ids if sid in stored and sid not in before]
+        added = [row for sid, row in now_ids.items() if sid not in stored]
+        gone = [sid for sid in before if sid not in now_ids]
+        to_insert.extend(added)
+        to_keep.extend(sid for sid in now_ids if sid in stored)
+        to_supersede.extend(gone)
+        changed += bool(added or gone or revived)
+    if to_insert:
+        session.execute(insert(statements), to_insert)
+    for part in chunks(to_keep):
+        session.execute(
+            update(statements)
+            .where(statements.c.id.in_(part))
+            .values(last_seen=context.now, superseded_at=None)
+        )
+    for part in chunks(to_supersede):
+        session.execute(
+            update(statements).where(statements.c.id.in_(part)).values(superseded_at=context.now)
+        )
+    session.execute(_record_update(context), _record_params(items))
+    counts.changed += changed
+    counts.unchanged += len(items) - changed
+    counts.statements_added += len(to_insert)
+    counts.statements_superseded += len(to_supersede)
