@@ -1,0 +1,230 @@
+"""Train the model and score pairs of person records with Splink, on DuckDB or Spark.
+
+``train`` learns the model without labels: u by random sampling, m by expectation maximisation,
+the prior from deterministic rules. ``predict`` scores every blocked pair of a batch;
+``score_between`` scores new records against known ones without re-running the batch.
+Each scored pair carries, per comparison, the level it fell in and the match weight that level
+added: the explanation a reviewer reads.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+from splink import DuckDBAPI, Linker, block_on
+from splink.internals.database_api import DatabaseAPISubClass
+from splink.internals.splink_dataframe import SplinkDataFrame
+
+from writ.resolve.comparisons import BY_NAME, Comparison, comparisons_for
+from writ.resolve.features import COLUMNS, present_columns
+from writ.resolve.model import (
+    LinkageModel,
+    Thresholds,
+    learned_parameters,
+    now,
+    settings_creator,
+)
+from writ.resolve.rules import identifier_conflicts
+
+logging.getLogger("splink").setLevel(logging.WARNING)
+
+ARRAY_COLUMNS = frozenset({"given_keys"})
+ARROW_SCHEMA = pa.schema(
+    [
+        pa.field(column, pa.list_(pa.string()) if column in ARRAY_COLUMNS else pa.string())
+        for column in COLUMNS
+    ]
+)
+
+Rows = Sequence[Mapping[str, Any]]
+# Registers feature rows as a table of a backend: DuckDB by default, Spark in writ.resolve.spark.
+Register = Callable[[DatabaseAPISubClass, Rows, str], SplinkDataFrame]
+
+
+def register_duckdb(db_api: DatabaseAPISubClass, rows: Rows, name: str) -> SplinkDataFrame:
+    table = pa.Table.from_pylist([dict(row) for row in rows], schema=ARROW_SCHEMA)
+    return db_api.register(table, dataset_display_name=name)
+
+
+@dataclass(frozen=True)
+class Backend:
+    """A Splink backend: how to open its database API and register rows in it."""
+
+    name: str
+    open: Callable[[], DatabaseAPISubClass]
+    register: Register
+
+
+DUCKDB = Backend("duckdb", DuckDBAPI, register_duckdb)
+
+
+@dataclass(frozen=True)
+class ScoredPair:
+    """Two records the model compared: the total match weight and what each comparison added."""
+
+    left: str
+    right: str
+    weight: float
+    probability: float
+    levels: dict[str, str] = field(default_factory=dict)  # comparison -> level key
+    weights: dict[str, float] = field(default_factory=dict)  # comparison -> log2 Bayes factor
+    conflicts: tuple[str, ...] = ()  # one-per-person identifiers that differ
+
+    def outcome(self, thresholds: Thresholds) -> str:
+        """accept, review or reject; a conflicting A-number never goes past review."""
+        outcome = thresholds.outcome(self.weight)
+        if outcome == "accept" and self.conflicts:
+            return "review"
+        return outcome
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.left, self.right)
+
+
+def train(
+    rows: Rows,
+    thresholds: Thresholds | None = None,
+    backend: Backend = DUCKDB,
+    seed: int = 7,
+    max_pairs_for_u: float = 2e6,
+    deterministic_recall: float = 0.6,
+) -> LinkageModel:
+    """Learn a model from unlabelled records: which comparisons, and the weight of each level."""
+    if len(rows) < 2:
+        raise ValueError(f"training needs at least two records, got {len(rows)}")
+    columns = present_columns(rows)
+    comparisons = comparisons_for(columns)
+    db_api = backend.open()
+    table = backend.register(db_api, rows, "writ_training")
+    linker = Linker(table, settings_creator(comparisons), log_level=logging.WARNING)
+    linker.training.estimate_probability_two_random_records_match(
+        _deterministic_rules(columns), recall=deterministic_recall
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs_for_u, seed=seed)
+    for rule in _training_rules(columns):
+        linker.training.estimate_parameters_using_expectation_maximisation(rule)
+    prior = float(linker._settings_obj._probability_two_random_records_match)
+    return LinkageModel(
+        comparisons=learned_parameters(linker, comparisons),
+        prior=prior,
+        thresholds=thresholds or Thresholds(),
+        trained_on={"records": len(rows), "columns": sorted(columns), "backend": backend.name},
+        created_at=now(),
+    )
+
+
+def _deterministic_rules(columns: set[str]) -> list[Any]:
+    rules: list[Any] = [block_on(c) for c in ("a_number", "passport") if c in columns]
+    if "birth_date" in columns:
+        rules.append(block_on("given", "family", "birth_date"))
+    else:
+        rules.append(block_on("given", "family"))
+    return rules
+
+
+def _training_rules(columns: set[str]) -> list[Any]:
+    rules: list[Any] = []
+    if "birth_date" in columns:
+        rules.append(block_on("birth_date"))
+    rules.append(block_on("given_phonetic", "family_phonetic"))
+    if "birth_date" not in columns:
+        for column in ("postcode", "locality", "a_number", "passport", "id_number"):
+            if column in columns:
+                rules.append(block_on(column))
+                break
+    return rules
+
+
+def predict(
+    model: LinkageModel,
+    rows: Rows,
+    min_weight: float | None = None,
+    backend: Backend = DUCKDB,
+) -> list[ScoredPair]:
+    """Score every blocked pair of ``rows``; keep those at or above ``min_weight``."""
+    if len(rows) < 2:
+        return []
+    db_api = backend.open()
+    table = backend.register(db_api, rows, "writ_records")
+    linker = Linker(table, model.splink_settings(), log_level=logging.WARNING)
+    threshold = model.thresholds.review if min_weight is None else min_weight
+    result = linker.inference.predict(threshold_match_weight=threshold, warning_mode="never")
+    return _pairs(model, result.as_record_list())
+
+
+def score_between(
+    model: LinkageModel,
+    new_rows: Rows,
+    known_rows: Rows,
+    min_weight: float | None = None,
+    all_pairs: bool = False,
+    backend: Backend = DUCKDB,
+) -> list[ScoredPair]:
+    """Score new records against known ones (and not the known ones among themselves).
+
+    With ``all_pairs`` every new × known pair is scored, not only blocked ones: a look-up for one
+    person against a handful of candidates already chosen by an index.
+    """
+    if not new_rows or not known_rows:
+        return []
+    db_api = backend.open()
+    linker = Linker(
+        backend.register(db_api, list(new_rows) + list(known_rows), "writ_all"),
+        model.splink_settings(),
+        log_level=logging.WARNING,
+    )
+    threshold = model.thresholds.review if min_weight is None else min_weight
+    if all_pairs:
+        result = linker.inference.score_pairs(
+            [dict(row) for row in new_rows], [dict(row) for row in known_rows]
+        )
+        records = [r for r in result.as_record_list() if r["match_weight"] >= threshold]
+    else:
+        left = backend.register(db_api, new_rows, "writ_new")
+        right = backend.register(db_api, known_rows, "writ_known")
+        result = linker.inference.predict_between(
+            left, right, threshold_match_weight=threshold, warning_mode="never"
+        )
+        records = result.as_record_list()
+    return _pairs(model, records)
+
+
+def _level_keys(comparison: Comparison) -> dict[int, str]:
+    """Splink numbers a comparison's levels from the most alike (highest) down to 0; null is -1."""
+    keys = [level.key for level in comparison.levels if not level.is_null]
+    by_gamma = {len(keys) - 1 - index: key for index, key in enumerate(keys)}
+    by_gamma[-1] = "missing"
+    return by_gamma
+
+
+def _pairs(model: LinkageModel, records: list[dict[str, Any]]) -> list[ScoredPair]:
+    gammas = {name: _level_keys(BY_NAME[name]) for name in model.comparisons}
+    pairs = []
+    for record in records:
+        left, right = str(record["unique_id_l"]), str(record["unique_id_r"])
+        left_values = {c: record.get(f"{c}_l") for c in COLUMNS}
+        right_values = {c: record.get(f"{c}_r") for c in COLUMNS}
+        levels = {}
+        weights = {}
+        for name, by_gamma in gammas.items():
+            levels[name] = by_gamma[int(record[f"gamma_{name}"])]
+            weights[name] = float(record[f"mw_{name}"])
+        if right < left:
+            left, right = right, left
+        pairs.append(
+            ScoredPair(
+                left=left,
+                right=right,
+                weight=float(record["match_weight"]),
+                probability=float(record["match_probability"]),
+                levels=levels,
+                weights=weights,
+                conflicts=tuple(identifier_conflicts(left_values, right_values)),
+            )
+        )
+    return pairs
