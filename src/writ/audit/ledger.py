@@ -1,10 +1,10 @@
 """The audit ledger: append entries inside the caller's transaction, sign tree heads, verify.
 
-Every entry is a leaf of an RFC 9162 Merkle tree (``merkle.py``). The ledger keeps its size and
-compact frontier in one row (``ledger_state``), locked for each append so the sequence stays
-gapless,
-and signs a tree head (``keys.py``) when an operation commits and the last head is older than
-``head_interval`` seconds or ``head_every`` entries behind.
+Every entry is a leaf of an RFC 9162 Merkle tree (``merkle.py``). Appends are serialised for the
+rest of their transaction, so the sequence stays gapless, and the ledger signs a tree head
+(``keys.py``) when an operation commits and the last head is older than ``head_interval`` seconds
+or ``head_every`` entries behind. Each head keeps the Merkle frontier at its size, so the next
+head extends it without rereading the log.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from datetime import datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, func, insert, select
 from sqlalchemy.orm import Session
 
 from writ.audit import keys, merkle
-from writ.store.tables.core import audit_entries, ledger_state, tree_heads
+from writ.store.tables.core import audit_entries, tree_heads
 
 ENTRY_FIELDS = (
     "seq",
@@ -89,8 +89,7 @@ class Ledger:
 
     def append(self, session: Session, entry: Entry) -> int:
         """Append ``entry`` in the session's transaction; return its sequence number."""
-        state = self._lock_state(session)
-        seq = state["size"] + 1
+        seq = _lock_and_size(session) + 1
         row = {
             "seq": seq,
             "ts": utcnow(),
@@ -106,37 +105,42 @@ class Ledger:
             "policy": entry.policy,
             "details": json.dumps(entry.details, sort_keys=True, default=str),
         }
-        leaf = merkle.leaf_hash(canonical(row))
-        frontier = merkle.Frontier.from_json(state["frontier"])
-        frontier.append(leaf)
-        session.execute(insert(audit_entries).values(**row, leaf_hash=leaf))
         session.execute(
-            update(ledger_state)
-            .where(ledger_state.c.id == 1)
-            .values(size=seq, frontier=frontier.to_json())
+            insert(audit_entries).values(**row, leaf_hash=merkle.leaf_hash(canonical(row)))
         )
         return seq
 
     def seal(self, session: Session, force: bool = False) -> keys.TreeHead | None:
-        """Sign a tree head for the current size if one is due (or ``force``)."""
-        state = self._lock_state(session)
-        if state["size"] == state["head_size"] and not force:
+        """Sign a tree head for the current size if one is due (or ``force``).
+
+        A head is due when the last one is ``head_interval`` seconds old or ``head_every`` entries
+        behind. Its frontier is the last head's, extended by the leaves appended since.
+        """
+        size = _lock_and_size(session)
+        last = session.execute(
+            select(tree_heads).order_by(tree_heads.c.tree_size.desc()).limit(1)
+        ).first()
+        last_size = last.tree_size if last is not None else 0
+        if last is not None and size == last_size:
+            return _head_from_row(last._mapping) if force else None
+        if size < last_size:
+            # The log is shorter than a head already signed: it was truncated. Never sign over
+            # that; `verify` names the missing entry.
             return None
         now = utcnow()
-        age = (
-            datetime.fromisoformat(now) - datetime.fromisoformat(state["head_ts"])
-        ).total_seconds()
-        behind = state["size"] - state["head_size"]
-        if not force and age < self.head_interval and behind < self.head_every:
-            return None
-        if state["size"] == state["head_size"]:
-            existing = session.execute(
-                select(tree_heads).where(tree_heads.c.tree_size == state["size"])
-            ).first()
-            if existing is not None:
-                return _head_from_row(existing._mapping)
-        frontier = merkle.Frontier.from_json(state["frontier"])
-        head = keys.sign_tree_head(self._key, state["size"], frontier.root(), now)
+        if not force and last is not None:
+            age = (datetime.fromisoformat(now) - datetime.fromisoformat(last.ts)).total_seconds()
+            if age < self.head_interval and size - last_size < self.head_every:
+                return None
+        frontier = merkle.Frontier.from_json(last.frontier) if last else merkle.Frontier()
+        new_leaves = session.execute(
+            select(audit_entries.c.leaf_hash)
+            .where(audit_entries.c.seq > last_size)
+            .order_by(audit_entries.c.seq)
+        ).scalars()
+        for leaf in new_leaves:
+            frontier.append(bytes(leaf))
+        head = keys.sign_tree_head(self._key, frontier.size, frontier.root(), now)
         session.execute(
             insert(tree_heads).values(
                 tree_size=head.tree_size,
@@ -144,30 +148,28 @@ class Ledger:
                 ts=head.timestamp,
                 signature=head.signature,
                 key_fingerprint=head.key_fingerprint,
+                frontier=frontier.to_json(),
             )
-        )
-        session.execute(
-            update(ledger_state)
-            .where(ledger_state.c.id == 1)
-            .values(head_size=head.tree_size, head_ts=head.timestamp)
         )
         return head
 
-    def _lock_state(self, session: Session) -> dict[str, Any]:
-        query = select(ledger_state).where(ledger_state.c.id == 1).with_for_update()
-        found = session.execute(query).first()
-        if found is None:
-            session.execute(
-                insert(ledger_state).values(
-                    id=1,
-                    size=0,
-                    frontier=merkle.Frontier().to_json(),
-                    head_size=0,
-                    head_ts="1970-01-01T00:00:00.000000Z",
-                )
-            )
-            found = session.execute(query).one()
-        return dict(found._mapping)
+
+# An arbitrary constant naming writ's ledger lock among PostgreSQL's advisory locks.
+_LEDGER_LOCK = 0x77726974
+
+
+def _lock_and_size(session: Session) -> int:
+    """Serialise appends for the rest of the transaction; return the ledger's size.
+
+    SQLite transactions already hold the write lock (BEGIN IMMEDIATE); PostgreSQL takes a
+    transaction-scoped advisory lock, which writes nothing. Holding it to commit keeps the
+    sequence gapless: a rolled-back append leaves no hole.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(_LEDGER_LOCK)))
+    return int(
+        session.execute(select(func.coalesce(func.max(audit_entries.c.seq), 0))).scalar_one()
+    )
 
 
 def _head_from_row(row: Any) -> keys.TreeHead:
@@ -262,17 +264,6 @@ def verify(connection: Connection, public_key: Ed25519PublicKey) -> Verification
             checked_heads,
             f"entry {missing} is missing: the log ends at {frontier.size} but a signed tree head "
             f"covers {max(beyond)} entries",
-            missing,
-        )
-    state = connection.execute(select(ledger_state.c.size)).scalar()
-    if state is not None and state != frontier.size:
-        missing = min(state, frontier.size) + 1
-        return Verification(
-            False,
-            frontier.size,
-            checked_heads,
-            f"entry {missing} is missing: the ledger recorded {state} entries, "
-            f"{frontier.size} remain",
             missing,
         )
     return Verification(True, frontier.size, checked_heads)

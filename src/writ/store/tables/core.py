@@ -87,7 +87,8 @@ audit_entries = Table(
     Index("ix_audit_object", "object_type", "object_id"),
 )
 
-# Signed tree heads, one row per head.
+# Signed tree heads, one row per head, each with the Merkle frontier at its size so the next head
+# extends it without rereading the log.
 tree_heads = Table(
     "tree_heads",
     metadata,
@@ -101,16 +102,5 @@ tree_heads = Table(
     Column("ts", String(32), nullable=False),
     Column("signature", LargeBinary(64), nullable=False),
     Column("key_fingerprint", String(64), nullable=False),
-)
-
-# One row: the ledger's size and compact Merkle frontier. Locking it serialises appends, which
-# keeps the sequence gapless (a rolled-back transaction leaves no hole).
-ledger_state = Table(
-    "ledger_state",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=False),
-    Column("size", BigInteger, nullable=False),
     Column("frontier", Text, nullable=False),
-    Column("head_size", BigInteger, nullable=False),
-    Column("head_ts", String(32), nullable=False),
 )
