@@ -146,12 +146,15 @@ def assign_subject_ids(
     clusters: Iterable[frozenset[str]],
     previous: Mapping[str, str],
     new_id: Callable[[], str],
+    revive: Mapping[str, str] | None = None,
 ) -> Assignment:
     """Give each cluster a subject id, keeping ids stable.
 
     A cluster keeps the id of the old subject it shares most records with; when an old subject is
     split, the part with most of its records keeps the id (ties: the larger cluster, then the
-    smaller id). Records added to a subject never change its id. Other clusters get new ids.
+    smaller id). Records added to a subject never change its id. A cluster left without an id
+    takes back a subject id it had before (``revive``: record -> its earlier subject, as when a
+    merge is undone) if no other cluster holds that id; otherwise it gets a new id.
     """
     cluster_list = sorted(clusters, key=min)
     candidates: list[tuple[int, int, str, str, int]] = []
@@ -170,6 +173,17 @@ def assign_subject_ids(
             continue
         id_of_cluster[index] = subject
         taken.add(subject)
+    for index, members in enumerate(cluster_list):
+        if index in id_of_cluster or not revive:
+            continue
+        earlier: dict[str, int] = {}
+        for uid in members:
+            if uid in revive and revive[uid] not in taken:
+                earlier[revive[uid]] = earlier.get(revive[uid], 0) + 1
+        if earlier:
+            subject = min(earlier, key=lambda s: (-earlier[s], s))
+            id_of_cluster[index] = subject
+            taken.add(subject)
     created = []
     subject_of: dict[str, str] = {}
     for index, members in enumerate(cluster_list):

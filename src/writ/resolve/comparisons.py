@@ -218,25 +218,30 @@ COUNTRY = Comparison(
     ),
 )
 
-STREET_NUMBER = Comparison(
-    name="street_number",
-    label="house number",
-    columns=("street_number",),
-    levels=(
-        _null("street_number"),
-        Level("exact", "the same", lambda: cll.ExactMatchLevel("street_number")),
-        _else("different"),
-    ),
-)
-
-STREET = Comparison(
-    name="street",
-    label="street",
-    columns=("street",),
+# House number and street are one comparison: they are not independent evidence.
+ADDRESS = Comparison(
+    name="address",
+    label="address",
+    columns=("street", "street_number"),
     levels=(
         _null("street"),
-        Level("exact", "the same", lambda: cll.ExactMatchLevel("street")),
-        Level("close", "spelt nearly the same", lambda: cll.JaroWinklerLevel("street", 0.9)),
+        Level(
+            "exact",
+            "same street and house number",
+            _sql("street_l = street_r AND street_number_l = street_number_r"),
+        ),
+        Level(
+            "close",
+            "street spelt nearly the same, same house number",
+            lambda: cll.And(
+                cll.JaroWinklerLevel("street", 0.9), cll.ExactMatchLevel("street_number")
+            ),
+        ),
+        Level(
+            "same_street",
+            "same street, house number differs or unknown",
+            lambda: cll.JaroWinklerLevel("street", 0.9),
+        ),
         _else("different"),
     ),
 )
@@ -278,8 +283,7 @@ ALL_COMPARISONS: tuple[Comparison, ...] = (
     ID_NUMBER,
     GENDER,
     COUNTRY,
-    STREET_NUMBER,
-    STREET,
+    ADDRESS,
     LOCALITY,
     POSTCODE,
 )

@@ -32,6 +32,7 @@ from writ.resolve.rules import identifier_conflicts
 
 logging.getLogger("splink").setLevel(logging.WARNING)
 
+MIN_TRAINING_PAIRS = 50  # fewer pairs than this in a training block teach nothing reliable
 ARRAY_COLUMNS = frozenset({"given_keys"})
 ARROW_SCHEMA = pa.schema(
     [
@@ -106,8 +107,8 @@ def train(
         _deterministic_rules(columns), recall=deterministic_recall
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs_for_u, seed=seed)
-    for rule in _training_rules(columns):
-        linker.training.estimate_parameters_using_expectation_maximisation(rule)
+    for rule in _training_rules(columns, rows):
+        linker.training.estimate_parameters_using_expectation_maximisation(block_on(*rule))
     prior = float(linker._settings_obj._probability_two_random_records_match)
     return LinkageModel(
         comparisons=learned_parameters(linker, comparisons),
@@ -127,17 +128,32 @@ def _deterministic_rules(columns: set[str]) -> list[Any]:
     return rules
 
 
-def _training_rules(columns: set[str]) -> list[Any]:
-    rules: list[Any] = []
-    if "birth_date" in columns:
-        rules.append(block_on("birth_date"))
-    rules.append(block_on("given_phonetic", "family_phonetic"))
+def _pairs_sharing(rows: Rows, columns: tuple[str, ...]) -> int:
+    groups: dict[tuple[Any, ...], int] = {}
+    for row in rows:
+        key = tuple(row.get(c) for c in columns)
+        if all(key):
+            groups[key] = groups.get(key, 0) + 1
+    return sum(n * (n - 1) // 2 for n in groups.values())
+
+
+def _training_rules(columns: set[str], rows: Rows) -> list[tuple[str, ...]]:
+    """Blocks for expectation maximisation, each leaving out the comparisons it blocks on.
+
+    Pairs sharing an identity document are nearly all one person: the cleanest estimate of how
+    names and dates vary within a person. Birth date is paired with the first given name, so that
+    twins and other relatives of one household (same birth date, family name and address) do not
+    pass for matches and teach the model that different given names are normal.
+    """
+    rules: list[tuple[str, ...]] = [(c,) for c in ("a_number", "passport", "id_number")]
+    rules += [("given_first", "birth_date"), ("given_phonetic", "family_phonetic")]
     if "birth_date" not in columns:
-        for column in ("postcode", "locality", "a_number", "passport", "id_number"):
-            if column in columns:
-                rules.append(block_on(column))
-                break
-    return rules
+        rules += [("postcode",), ("locality",)]
+    return [
+        rule
+        for rule in rules
+        if all(c in columns for c in rule) and _pairs_sharing(rows, rule) >= MIN_TRAINING_PAIRS
+    ]
 
 
 def predict(

@@ -113,16 +113,29 @@ def name_features(given: str | None, family: str | None) -> NameFeatures:
         family=" ".join(family_words) or None,
         family_first=family_words[0] if family_words else None,
         family_last=family_words[-1] if family_words else None,
-        family_phonetic=phonetic("".join(family_words)) or None,
+        family_phonetic=phonetic(family_words[0]) if family_words else None,
     )
 
 
 def split_full_name(full: str) -> tuple[str, str]:
-    """Split a one-field name into (given, family): "LAST, First" or "First Last"."""
+    """Split a one-field name into (given, family).
+
+    "LAST, First" has the family name before the comma. "DIAZ RODRIGUEZ Raúl" follows the
+    convention of immigration and court papers: the family name is the part in capitals, wherever
+    it stands. Otherwise the last word is the family name ("First Middle Last").
+    """
     if "," in full:
         family, _, given = full.partition(",")
         return given.strip(), family.strip()
     words = full.split()
     if len(words) < 2:
         return "", full.strip()
+    capitals = [w for w in words if _is_capitals(w)]
+    if capitals and len(capitals) < len(words):
+        return " ".join(w for w in words if not _is_capitals(w)), " ".join(capitals)
     return " ".join(words[:-1]), words[-1]
+
+
+def _is_capitals(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
