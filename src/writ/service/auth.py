@@ -1,0 +1,347 @@
+"""Local sign-in for the embedded deployment: password, TOTP, lockout and server-side sessions.
+
+- Passwords are argon2id hashes (``users.password_hash``); the second factor is a TOTP code
+  (RFC 6238, ``users.totp_secret``). A local account without a second factor cannot sign in.
+- Five failed sign-ins within 15 minutes lock the account until the oldest of them is 15 minutes
+  old. The failures are read from the audit ledger, which records every attempt anyway.
+- A session is a random token held by the browser; the store keeps only its SHA-256. It ends
+  after 30 minutes without a request or 12 hours after sign-in, whichever comes first. Every
+  sign-in makes a new token, so a token planted before sign-in is worthless after it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cache
+
+import pyotp
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select, update
+
+from writ.model.actor import PURPOSES, Actor
+from writ.model.resource import Resource
+from writ.service.operation import NotFound, Services
+from writ.service.users import User
+from writ.store.tables.core import audit_entries, users
+from writ.store.tables.web import web_sessions
+
+MAX_FAILURES = 5
+LOCKOUT_WINDOW = timedelta(minutes=15)
+IDLE_TIMEOUT = timedelta(minutes=30)
+ABSOLUTE_TIMEOUT = timedelta(hours=12)
+# last_seen_at is written at most this often, so that reading pages is not a write per request.
+TOUCH_EVERY = timedelta(seconds=30)
+TOTP_ISSUER = "writ"
+# The cookie that carries the session token in a browser (HttpOnly, SameSite=Lax).
+COOKIE_NAME = "writ_session"
+
+_hasher = PasswordHasher()
+
+
+@cache
+def _fake_hash() -> str:
+    return _hasher.hash(secrets.token_hex(16))
+
+
+class SignInRefused(Exception):
+    """The sign-in did not succeed; ``reason`` is what the audit entry records."""
+
+    def __init__(self, reason: str, message: str, locked_until: datetime | None = None):
+        super().__init__(message)
+        self.reason = reason
+        self.locked_until = locked_until
+
+
+class SessionEnded(Exception):
+    """The session token is unknown, signed out, idle too long or past its 12 hours."""
+
+    def __init__(self, reason: str, message: str):
+        super().__init__(message)
+        self.reason = reason
+
+
+class CsrfRejected(Exception):
+    """A change sent with the session cookie but without the session's CSRF token."""
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A live session: who is acting, for what purpose, and the CSRF token of its forms."""
+
+    token: str
+    csrf: str
+    actor: Actor
+    display_name: str
+    created_at: datetime
+    expires_at: datetime
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _parse(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+
+def _token_id(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _user(row: object) -> User:
+    m = row._mapping  # type: ignore[attr-defined]
+    return User(
+        m["username"],
+        m["display_name"],
+        frozenset(m["roles"]),
+        m["unit"],
+        frozenset(m["compartments"]),
+        bool(m["active"]),
+    )
+
+
+def _failures_since(svc: Services, username: str, since: datetime) -> list[datetime]:
+    """Failed sign-ins of ``username`` since ``since`` and since its last successful one."""
+    with svc.store.engine.connect() as connection:
+        signed_in = (audit_entries.c.actor == username) & (
+            audit_entries.c.action == "session.sign-in"
+        )
+        last_ok = connection.execute(
+            select(func.max(audit_entries.c.ts)).where(
+                signed_in & (audit_entries.c.outcome == "ok")
+            )
+        ).scalar()
+        start = max(_stamp(since), last_ok or "")
+        stamps = connection.execute(
+            select(audit_entries.c.ts)
+            .where(signed_in & (audit_entries.c.outcome == "failed"))
+            .where(audit_entries.c.ts > start)
+            .order_by(audit_entries.c.ts)
+        ).scalars()
+        return [_parse(s) for s in stamps]
+
+
+def locked_until(svc: Services, username: str, now: datetime | None = None) -> datetime | None:
+    """When the account unlocks, if it is locked now."""
+    now = now or _now()
+    failures = _failures_since(svc, username, now - LOCKOUT_WINDOW)
+    if len(failures) < MAX_FAILURES:
+        return None
+    return failures[-MAX_FAILURES] + LOCKOUT_WINDOW
+
+
+def _refuse(
+    svc: Services,
+    attempt: Actor,
+    outcome: str,
+    reason: str,
+    message: str,
+    until: datetime | None = None,
+) -> SignInRefused:
+    svc.record(
+        attempt,
+        "session.sign-in",
+        Resource("session", attempt.user),
+        outcome,
+        "authentication",
+        {"reason": reason},
+    )
+    return SignInRefused(reason, message, until)
+
+
+def sign_in(
+    svc: Services,
+    username: str,
+    password: str,
+    code: str,
+    purpose: str,
+    *,
+    origin: str = "web",
+    now: datetime | None = None,
+) -> SignedIn:
+    """Check password and one-time code, audit the attempt, and open a new session."""
+    if purpose not in PURPOSES:
+        raise ValueError(f"purpose: {purpose!r} is not one of {sorted(PURPOSES)}")
+    now = now or _now()
+    attempt = Actor(username, frozenset(), "", purpose=purpose, origin=origin)
+    until = locked_until(svc, username, now)
+    if until is not None:
+        raise _refuse(
+            svc,
+            attempt,
+            "denied",
+            "locked",
+            f"This account is locked after {MAX_FAILURES} failed sign-ins in 15 minutes. "
+            f"Try again after {until:%H:%M} UTC, or ask an administrator.",
+            until=until,
+        )
+    with svc.store.engine.connect() as connection:
+        row = connection.execute(select(users).where(users.c.username == username)).first()
+    stored = row._mapping["password_hash"] if row is not None else None
+    try:
+        # Hash even for an unknown user, so the answer takes as long either way.
+        password_ok = _hasher.verify(stored or _fake_hash(), password) and stored is not None
+    except (VerificationError, InvalidHashError):
+        password_ok = False
+    wrong = "User name, password or one-time code is wrong."
+    if row is None or not password_ok or not row._mapping["active"]:
+        raise _refuse(svc, attempt, "failed", "bad user name or password", wrong)
+    secret = row._mapping["totp_secret"]
+    if not secret:
+        raise _refuse(
+            svc,
+            attempt,
+            "failed",
+            "no second factor enrolled",
+            "This account has no second factor. Ask an administrator to enrol one.",
+        )
+    if not pyotp.TOTP(secret).verify(code.strip().replace(" ", ""), for_time=now, valid_window=1):
+        raise _refuse(svc, attempt, "failed", "bad one-time code", wrong)
+    user = _user(row)
+    actor = user.actor(purpose, origin)
+    token = secrets.token_urlsafe(32)
+    csrf = secrets.token_urlsafe(32)
+    with svc.store.transaction() as session:
+        session.execute(
+            web_sessions.insert().values(
+                id=_token_id(token),
+                username=username,
+                purpose=purpose,
+                origin=origin,
+                acr="pwd+otp",
+                csrf=csrf,
+                created_at=_stamp(now),
+                last_seen_at=_stamp(now),
+            )
+        )
+    svc.record(
+        actor,
+        "session.sign-in",
+        Resource("session", username),
+        "ok",
+        "authentication",
+        {"factors": ["password", "totp"]},
+    )
+    return SignedIn(token, csrf, actor, user.display_name, now, now + ABSOLUTE_TIMEOUT)
+
+
+def current(svc: Services, token: str, *, now: datetime | None = None) -> SignedIn:
+    """The live session for ``token``; ends it (audited) when it has timed out."""
+    now = now or _now()
+    with svc.store.engine.connect() as connection:
+        found = connection.execute(
+            select(web_sessions).where(web_sessions.c.id == _token_id(token))
+        ).first()
+        if found is None:
+            raise SessionEnded("unknown", "You are not signed in.")
+        row = found._mapping
+        user_row = connection.execute(
+            select(users).where(users.c.username == row["username"])
+        ).first()
+    if row["ended_at"]:
+        raise SessionEnded(row["end_reason"] or "ended", "Your session has ended. Sign in again.")
+    created, seen = _parse(row["created_at"]), _parse(row["last_seen_at"])
+    reason = ""
+    if user_row is None or not user_row._mapping["active"]:
+        reason = "account disabled"
+    elif now - created > ABSOLUTE_TIMEOUT:
+        reason = "absolute timeout"
+    elif now - seen > IDLE_TIMEOUT:
+        reason = "idle timeout"
+    user = _user(user_row) if user_row is not None else None
+    if reason or user is None:
+        _end(svc, row["id"], reason, now)
+        svc.record(
+            Actor(row["username"], frozenset(), "", purpose=row["purpose"], origin=row["origin"]),
+            "session.expired",
+            Resource("session", row["username"]),
+            "ok",
+            "authentication",
+            {"reason": reason},
+        )
+        raise SessionEnded(reason, f"Your session ended ({reason}). Sign in again.")
+    if now - seen > TOUCH_EVERY:
+        with svc.store.transaction() as session:
+            session.execute(
+                update(web_sessions)
+                .where(web_sessions.c.id == row["id"])
+                .values(last_seen_at=_stamp(now))
+            )
+    actor = user.actor(row["purpose"], row["origin"])
+    actor = Actor(
+        actor.user,
+        actor.roles,
+        actor.unit,
+        actor.compartments,
+        actor.purpose,
+        actor.origin,
+        acr=row["acr"] or None,
+    )
+    return SignedIn(
+        token, row["csrf"], actor, user.display_name, created, created + ABSOLUTE_TIMEOUT
+    )
+
+
+def _end(svc: Services, session_id: str, reason: str, now: datetime) -> None:
+    with svc.store.transaction() as session:
+        session.execute(
+            update(web_sessions)
+            .where(web_sessions.c.id == session_id, web_sessions.c.ended_at.is_(None))
+            .values(ended_at=_stamp(now), end_reason=reason)
+        )
+
+
+def sign_out(svc: Services, token: str) -> None:
+    """End the session now (audited). Unknown or ended tokens are ignored."""
+    try:
+        signed_in = current(svc, token)
+    except SessionEnded:
+        return
+    _end(svc, _token_id(token), "signed out", _now())
+    svc.record(
+        signed_in.actor,
+        "session.sign-out",
+        Resource("session", signed_in.actor.user),
+        "ok",
+        "authentication",
+    )
+
+
+def csrf_ok(signed_in: SignedIn, submitted: str | None) -> bool:
+    """Whether a form carried this session's CSRF token."""
+    return bool(submitted) and hmac.compare_digest(signed_in.csrf, submitted or "")
+
+
+def enrol_totp(svc: Services, actor: Actor, username: str) -> str:
+    """Give ``username`` a new TOTP secret (administrators); return it to show once."""
+    secret = pyotp.random_base32()
+    with svc.operation(actor, "update", Resource("user", username), audit_action="user.totp") as op:
+        found = op.session.execute(
+            select(users.c.username).where(users.c.username == username)
+        ).first()
+        if found is None:
+            raise NotFound(f"no user {username}")
+        op.session.execute(
+            update(users).where(users.c.username == username).values(totp_secret=secret)
+        )
+        op.details["second_factor"] = "totp enrolled"
+    return secret
+
+
+def provisioning_uri(username: str, secret: str) -> str:
+    """The ``otpauth://`` address an authenticator app reads (usually from a QR code)."""
+    return pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=TOTP_ISSUER)
+
+
+def current_code(secret: str, now: datetime | None = None) -> str:
+    """The one-time code for ``secret`` now (for the demo's printed users and tests)."""
+    return pyotp.TOTP(secret).at(now or _now())

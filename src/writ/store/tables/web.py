@@ -1,0 +1,26 @@
+"""Web tables: server-side sessions of signed-in people.
+
+The session token itself is never stored: ``id`` is its SHA-256, so a copy of the database does
+not let anyone act as a signed-in user. Failed sign-ins (for the lockout) are read from the
+audit ledger, which already records every one.
+"""
+
+from sqlalchemy import Column, Index, String, Table
+
+from writ.store.tables.base import metadata
+
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("username", String(128), nullable=False),
+    Column("purpose", String(64), nullable=False),
+    Column("origin", String(128), nullable=False),
+    Column("acr", String(64), nullable=False, default=""),
+    Column("csrf", String(64), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("last_seen_at", String(32), nullable=False),
+    Column("ended_at", String(32)),
+    Column("end_reason", String(32)),
+    Index("ix_web_sessions_user", "username"),
+)
