@@ -355,12 +355,18 @@ class CitizenshipClaim(LegalDocument):
     investigated_by: str | None = None
     legal_signoff_by: str | None = None
     second_signoff_by: str | None = None
+    proposed_outcome: str | None = None
     adjudicated_at: datetime | None = None
 
     def __post_init__(self) -> None:
         if self.state not in CLAIM_STATES:
             raise DocumentError(
                 f"document {self.id}: state {self.state!r} is not one of {list(CLAIM_STATES)}"
+            )
+        if self.proposed_outcome not in (None, "adjudicated_citizen", "adjudicated_not_citizen"):
+            raise DocumentError(
+                f"document {self.id}: proposed_outcome {self.proposed_outcome!r} is not "
+                "adjudicated_citizen or adjudicated_not_citizen"
             )
 
     def properly_adjudicated(self) -> bool:
