@@ -163,8 +163,8 @@ class _Checker:
         self.path = path
 
     def fail(self, line: int, where: str, problem: str) -> MappingError:
-        place = f" {where}" if where else ""
-        return MappingError(f"{self.path.name} line {line}:{place}: {problem}")
+        place = f" {where}:" if where else ""
+        return MappingError(f"{self.path.name} line {line}:{place} {problem}")
 
     def table(self, parent: _Dict, key: str, where: str, required: bool = True) -> _Dict:
         value = parent.get(key)

@@ -8,6 +8,7 @@ columns) raises :class:`SourceError` before the first row.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import hashlib
@@ -18,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any, TextIO
+from typing import Any, BinaryIO
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -33,7 +34,7 @@ _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 Row = dict[str, str | None]
 
 
-class SourceError(Exception):
+class SourceError(ValueError):
     """The source cannot be read; the message names the file (and line) and the problem."""
 
 
@@ -57,7 +58,7 @@ class Source:
     path: Path | None = None
     url: str | None = None
     size: int | None = None
-    _handle: TextIO | None = field(default=None, repr=False)
+    _handle: BinaryIO | None = field(default=None, repr=False)
 
     def rows(self) -> Iterator[tuple[int, Row | Unreadable]]:
         """Every row with its line number (the row's position, for SQL), in order."""
@@ -68,18 +69,19 @@ class Source:
         return self._file_rows(self.path)
 
     def _file_rows(self, path: Path) -> Iterator[tuple[int, Row | Unreadable]]:
-        with path.open(encoding=_encoding(self.spec), newline="") as handle:
+        with path.open("rb") as handle:
             self._handle = handle
+            lines = _decoded_lines(handle, path.name, self.spec.encoding)
             if self.spec.format == "csv":
-                yield from _csv_rows(handle, path.name, self.spec)
+                yield from _csv_rows(lines, self.spec)
             else:
-                yield from _jsonl_rows(handle, path.name, self.spec)
+                yield from _jsonl_rows(lines)
 
     def bytes_read(self) -> int | None:
         """How far into the file reading has got (for progress), if it is a file."""
         if self._handle is None or self._handle.closed:
             return None
-        return self._handle.buffer.tell()
+        return self._handle.tell()
 
 
 def open_source(mapping: Mapping, file: Path | str | None = None) -> Source:
@@ -98,6 +100,7 @@ def open_source(mapping: Mapping, file: Path | str | None = None) -> Source:
         raise SourceError(f"{mapping.path.name}: reader.path is not given; pass --file PATH")
     if not path.is_file():
         raise SourceError(f"{path}: no such file")
+    _check_encoding(path.name, spec.encoding)
     if spec.format == "csv":
         _check_csv_header(path, spec, mapping.columns)
     return Source(
@@ -123,12 +126,30 @@ def _file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _encoding(spec: ReaderSpec) -> str:
-    return (
-        "utf-8-sig"
-        if spec.encoding.lower().replace("_", "-") in ("utf-8", "utf8")
-        else spec.encoding
-    )
+def _check_encoding(name: str, encoding: str) -> None:
+    try:
+        codec = codecs.lookup(encoding)
+    except LookupError as exc:
+        raise SourceError(f"{name}: reader.encoding {encoding!r} is not an encoding") from exc
+    if "\n".encode(codec.name) != b"\n":
+        raise SourceError(
+            f"{name}: reader.encoding {encoding!r} is not ASCII-compatible; convert the file to "
+            "UTF-8 first"
+        )
+
+
+def _decoded_lines(handle: BinaryIO, name: str, encoding: str) -> Iterator[str]:
+    """The file's lines, decoded one by one so that a bad byte is reported with its line."""
+    for number, raw in enumerate(handle, start=1):
+        if number == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8) :]
+        try:
+            yield raw.decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise SourceError(
+                f"{name} line {number}: cannot be read as {encoding}: {exc.reason} "
+                f"at byte {exc.start + 1} of the line"
+            ) from exc
 
 
 def _check_columns(where: str, found: list[str], columns: tuple[str, ...]) -> None:
@@ -147,20 +168,16 @@ def _check_columns(where: str, found: list[str], columns: tuple[str, ...]) -> No
 
 
 def _check_csv_header(path: Path, spec: ReaderSpec, columns: tuple[str, ...]) -> None:
-    try:
-        with path.open(encoding=_encoding(spec), newline="") as handle:
-            header = next(csv.reader(handle, delimiter=spec.delimiter), None)
-    except (UnicodeDecodeError, LookupError) as exc:
-        raise SourceError(f"{path.name} line 1: cannot be read as {spec.encoding}: {exc}") from exc
+    with path.open("rb") as handle:
+        lines = _decoded_lines(handle, path.name, spec.encoding)
+        header = next(csv.reader(lines, delimiter=spec.delimiter), None)
     if header is None:
         raise SourceError(f"{path.name}: the file is empty; the first line must be the header")
     _check_columns(f"{path.name} line 1", [name.strip() for name in header], columns)
 
 
-def _csv_rows(
-    handle: IO[str], name: str, spec: ReaderSpec
-) -> Iterator[tuple[int, Row | Unreadable]]:
-    reader = csv.reader(handle, delimiter=spec.delimiter)
+def _csv_rows(lines: Iterator[str], spec: ReaderSpec) -> Iterator[tuple[int, Row | Unreadable]]:
+    reader = csv.reader(lines, delimiter=spec.delimiter)
     header = [column.strip() for column in next(reader)]
     width = len(header)
     line = reader.line_num + 1
@@ -169,11 +186,6 @@ def _csv_rows(
             fields = next(reader)
         except StopIteration:
             return
-        except UnicodeDecodeError as exc:
-            raise SourceError(
-                f"{name} line {reader.line_num + 1}: cannot be read as {spec.encoding}: "
-                f"{exc.reason}"
-            ) from exc
         except csv.Error as exc:
             yield line, Unreadable("", None, f"not a CSV line: {exc}")
             line = reader.line_num + 1
@@ -187,20 +199,8 @@ def _csv_rows(
         line = reader.line_num + 1
 
 
-def _jsonl_rows(
-    handle: IO[str], name: str, spec: ReaderSpec
-) -> Iterator[tuple[int, Row | Unreadable]]:
-    line = 0
-    while True:
-        line += 1
-        try:
-            raw = handle.readline()
-        except UnicodeDecodeError as exc:
-            raise SourceError(
-                f"{name} line {line}: cannot be read as {spec.encoding}: {exc.reason}"
-            ) from exc
-        if not raw:
-            return
+def _jsonl_rows(lines: Iterator[str]) -> Iterator[tuple[int, Row | Unreadable]]:
+    for line, raw in enumerate(lines, start=1):
         if raw.strip():
             yield line, _json_row(raw)
 

@@ -32,6 +32,7 @@ from writ.service import NotFound, Services
 from writ.store.tables.ingest import ingest_runs, quarantine, source_records, sources
 
 __all__ = [
+    "BATCH_SIZE",
     "REASONS",
     "IngestProgress",
     "IngestSummary",
@@ -62,9 +63,10 @@ def utcnow() -> str:
 
 @dataclass
 class IngestProgress:
-    """Where a run has got: rows read so far, and bytes of the file when it is a file."""
+    """Where a run has got: rows read (in all, and by this process), and bytes of the file."""
 
     rows: int
+    rows_this_process: int
     bytes_read: int | None
     bytes_total: int | None
 
@@ -161,7 +163,11 @@ def ingest(
         position += len(batch)
         _add(summary, counts)
         if progress is not None:
-            progress(IngestProgress(summary.read, source.bytes_read(), source.size))
+            progress(
+                IngestProgress(
+                    summary.read, position - summary.resumed_at, source.bytes_read(), source.size
+                )
+            )
     _finish(svc, mapping, summary, position)
     return summary
 
@@ -375,7 +381,7 @@ def list_sources(svc: Services, actor: Actor) -> list[SourceView]:
             name: count
             for name, count in session.execute(
                 select(source_records.c.source, func.count()).group_by(source_records.c.source)
-            ).tuples()
+            )
         }
         held: dict[str, int] = {
             name: count
@@ -383,7 +389,7 @@ def list_sources(svc: Services, actor: Actor) -> list[SourceView]:
                 select(quarantine.c.source, func.count())
                 .where(quarantine.c.status == "open")
                 .group_by(quarantine.c.source)
-            ).tuples()
+            )
         }
         views = [
             SourceView(

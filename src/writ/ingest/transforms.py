@@ -8,10 +8,12 @@ date whose day and month cannot be told apart keeps only what every reading agre
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
+import pycountry
 from followthemoney import registry
 
 _WHITESPACE = re.compile(r"\s+")
@@ -19,6 +21,7 @@ _DATE_DIRECTIVES = frozenset({"Y", "m", "d", "b", "B"})
 _PASSPORT_NOISE = re.compile(r"[\s\-]+")
 _PASSPORT = re.compile(r"[A-Z0-9]+")
 _A_NUMBER_NOISE = re.compile(r"[\s\-]+")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 class TransformError(ValueError):
@@ -44,10 +47,32 @@ def upper(text: str) -> str:
 @lru_cache(maxsize=4096)
 def country(text: str) -> str:
     """A country name or code to the lower-case ISO 3166-1 alpha-2 code followthemoney uses."""
-    code = registry.country.clean(text)
+    code = _iso_countries().get(_fold(text))
+    if code is None:
+        # followthemoney knows many more spellings, but builds its table slowly: only when needed.
+        code = registry.country.clean(text)
     if code is None:
         raise TransformError(f'"{text}" is not a known country name or code')
     return str(code)
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    letters = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(_NON_ALNUM.sub(" ", letters).split())
+
+
+@lru_cache(maxsize=1)
+def _iso_countries() -> dict[str, str]:
+    """ISO 3166-1 codes and names, folded, to the alpha-2 code in lower case."""
+    table: dict[str, str] = {}
+    for entry in pycountry.countries:
+        code = entry.alpha_2.lower()
+        for attribute in ("alpha_2", "alpha_3", "name", "official_name", "common_name"):
+            value = getattr(entry, attribute, None)
+            if value:
+                table[_fold(value)] = code
+    return table
 
 
 def a_number(text: str) -> str:
