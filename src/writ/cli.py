@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from writ import cli_ingest, cli_lifecycle, cli_resolve
 from writ.model.actor import Actor, system_actor
 from writ.service import AccessDenied
 from writ.service import admin as admin_service
@@ -34,6 +35,14 @@ app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(demo_app, name="demo")
+app.command("ingest")(cli_ingest.ingest_command)
+app.add_typer(cli_ingest.quarantine_app, name="quarantine")
+app.add_typer(cli_ingest.sources_app, name="sources")
+app.add_typer(cli_resolve.resolve_app, name="resolve")
+app.command("match")(cli_resolve.match_command)
+app.add_typer(cli_resolve.review_app, name="review")
+app.add_typer(cli_resolve.export_app, name="export")
+app.add_typer(cli_lifecycle.lifecycle_app, name="lifecycle")
 
 # The local operator at the console: a named system actor, audited like anyone else.
 OPERATOR = system_actor("cli", purpose="administration", roles=frozenset({"admin", "custodian"}))
@@ -199,15 +208,23 @@ def serve(
     uvicorn.run(create_app(), host=host, port=port, log_level="info")
 
 
-def main() -> None:
+def run(args: list[str]) -> int:
+    """Run one command; return its exit code (2: bad input or configuration, 3: denied)."""
     try:
-        app()
+        app(args, prog_name="writ")
+    except SystemExit as exit_:
+        return exit_.code if isinstance(exit_.code, int) else 1
     except (ConfigError, ValueError, LookupError) as exc:
         err.print(f"[bold red]error[/]: {exc}")
-        sys.exit(2)
+        return 2
     except AccessDenied as exc:
         err.print(f"[bold red]denied[/]: {exc}")
-        sys.exit(3)
+        return 3
+    return 0
+
+
+def main() -> None:
+    sys.exit(run(sys.argv[1:]))
 
 
 if __name__ == "__main__":
