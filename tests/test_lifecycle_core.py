@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -267,3 +268,15 @@ def test_a_priority_set_is_data_and_may_not_use_unknown_predicates():
         load_priority_set(
             "id: bad\nlevels:\n  - {id: a, label: A, when: social_media_score, because: x}\n"
         )
+
+
+def test_the_docs_rule_table_lists_every_rule_with_its_citation():
+    doc_text = (Path(__file__).parents[1] / "docs" / "lifecycle.md").read_text()
+    assert "Counsel must review these rules before any use" in doc_text
+    for rule in BOOK.rules:
+        row = next(
+            (line for line in doc_text.splitlines() if line.startswith(f"| `{rule.id}` |")), ""
+        )
+        assert row, f"docs/lifecycle.md has no row for rule {rule.id}"
+        assert rule.citation in row, f"docs/lifecycle.md: {rule.id} cites something else"
+        assert f"| {rule.severity} |" in row

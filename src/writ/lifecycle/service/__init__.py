@@ -66,6 +66,7 @@ from writ.lifecycle.service.removal import (
     execute_removal,
     plan_removal,
 )
+from writ.lifecycle.service.rulebook import RuleView, list_rules
 
 __all__ = [
     "ActionResult",
@@ -91,6 +92,7 @@ __all__ = [
     "OverrideView",
     "PriorityResult",
     "RemovalPlan",
+    "RuleView",
     "WorklistItem",
     "add_document",
     "add_facility",
@@ -108,6 +110,7 @@ __all__ = [
     "investigate_claim",
     "list_cases",
     "list_facilities",
+    "list_rules",
     "locate_detainee",
     "open_case",
     "overdue_items",
