@@ -1,0 +1,81 @@
+"""Name and identifier folding, and the score that ranks candidates the same on every backend.
+
+A name is transliterated to ASCII (ICU, through normality: Cyrillic, Greek, accents ...), lower-
+cased, split into tokens and sorted, so word order does not matter. The retrieval key adds a
+metaphone code per token, so spellings that sound alike share trigrams ("Mohammed", "Muhammad").
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import jellyfish
+from normality import ascii_text
+
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+_ID_NOISE = re.compile(r"[^A-Za-z0-9]")
+_A_NUMBER = re.compile(r"A?(\d{8,9})")
+
+
+@lru_cache(maxsize=65536)
+def tokens(name: str) -> tuple[str, ...]:
+    """ASCII, lower-case word tokens of a name, sorted."""
+    folded = (ascii_text(name) or "").lower().replace("'", "")
+    return tuple(sorted(t for t in _NOT_WORD.split(folded) if t))
+
+
+def _phonetic(token: str) -> str:
+    code = jellyfish.metaphone(token).lower() if token.isalpha() else ""
+    return f"q{code}" if len(code) >= 2 else ""
+
+
+def retrieval_key(name: str) -> str:
+    """What the trigram indexes hold: the sorted tokens, then a metaphone code for each."""
+    words = tokens(name)
+    codes = sorted({c for c in (_phonetic(t) for t in words) if c})
+    return " ".join((*words, *codes))
+
+
+def trigrams(words: tuple[str, ...]) -> set[str]:
+    """Trigrams of each word padded as pg_trgm pads them (two spaces before, one after)."""
+    found: set[str] = set()
+    for word in words:
+        padded = f"  {word} "
+        found.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return found
+
+
+def score(query: str, name: str) -> float:
+    """0..1: half trigram overlap, half the best order-free token match (Jaro-Winkler, or a
+    metaphone match for transliteration variants)."""
+    q, n = tokens(query), tokens(name)
+    if not q or not n:
+        return 0.0
+    qt, nt = trigrams(q), trigrams(n)
+    overlap = len(qt & nt) / len(qt | nt)
+    best = []
+    for a in q:
+        pairs = []
+        for b in n:
+            similar = jellyfish.jaro_winkler_similarity(a, b)
+            if _phonetic(a) and _phonetic(a) == _phonetic(b):
+                similar = max(similar, 0.95)
+            pairs.append(similar)
+        best.append(max(pairs))
+    tokens_score = sum(best) / len(best)
+    # A name with many more words than the query is a weaker match.
+    coverage = min(1.0, len(q) / len(n)) ** 0.25
+    return round((0.4 * overlap + 0.6 * tokens_score) * coverage, 4)
+
+
+def a_number(text: str) -> str | None:
+    """An A-number as writ stores it (9 digits), or None if ``text`` is not one."""
+    found = _A_NUMBER.fullmatch(_ID_NOISE.sub("", text).upper())
+    return found.group(1).zfill(9) if found else None
+
+
+def document_number(text: str) -> str | None:
+    """A passport or other document number as stored: upper-case letters and digits only."""
+    cleaned = _ID_NOISE.sub("", text).upper()
+    return cleaned if cleaned and any(c.isdigit() for c in cleaned) else None
