@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from writ import cli_ingest, cli_lifecycle, cli_resolve
+from writ import cli_cases, cli_ingest, cli_lifecycle, cli_resolve
 from writ.model.actor import Actor, system_actor
 from writ.service import AccessDenied
 from writ.service import admin as admin_service
@@ -43,6 +43,10 @@ app.command("match")(cli_resolve.match_command)
 app.add_typer(cli_resolve.review_app, name="review")
 app.add_typer(cli_resolve.export_app, name="export")
 app.add_typer(cli_lifecycle.lifecycle_app, name="lifecycle")
+app.add_typer(cli_cases.cases_app, name="cases")
+app.add_typer(cli_cases.search_app, name="search")
+app.add_typer(cli_cases.import_app, name="import")
+cli_resolve.export_app.command("ftm")(cli_cases.export_ftm_command)
 
 # The local operator at the console: a named system actor, audited like anyone else.
 OPERATOR = system_actor("cli", purpose="administration", roles=frozenset({"admin", "custodian"}))
@@ -191,6 +195,40 @@ def audit_log(limit: int = 20) -> None:
             row["outcome"],
             row["policy"],
         )
+    console.print(table)
+
+
+@demo_app.command("generate")
+def demo_generate(
+    out_dir: Path,
+    people: Annotated[int, typer.Option(help="How many made-up people.")] = 400,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same data.")] = 7,
+) -> None:
+    """Write synthetic agency sources, their mappings and a ground truth to OUT_DIR."""
+    from writ.service import demo as demo_service
+
+    rows = demo_service.generate_sources(out_dir, people=people, seed=seed)
+    for source, count in rows.items():
+        console.print(f"{source}: {count} rows")
+    console.print(f"written to {out_dir} — synthetic, made-up people (see README.txt there)")
+
+
+@demo_app.command("load")
+def demo_load(
+    people: Annotated[int, typer.Option(help="How many made-up people.")] = 400,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same data.")] = 7,
+) -> None:
+    """Generate the synthetic sources, ingest and resolve them, and add one user per role."""
+    from writ.service import demo as demo_service
+    from writ.service.settings import load_settings
+
+    folder = load_settings().home / "demo-sources"
+    summary = demo_service.load(
+        open_services(), folder, people=people, seed=seed, say=console.print
+    )
+    table = Table("demo user", "roles", "password", title="SYNTHETIC DEMO — made-up people")
+    for username, roles, password in summary.users:
+        table.add_row(username, roles, password)
     console.print(table)
 
 
