@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export WRIT_HOME ?= $(CURDIR)/var/demo
 
-.PHONY: demo test install lint typecheck pytest bench clean
+.PHONY: demo test install lint typecheck pytest bench clean web chromium browser screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,30 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-demo: install
+# The web pages' assets: USWDS 3 (and cytoscape.js) from npm, copied into the static folder;
+# axe-core for the browser tests. node_modules and the copies are never committed.
+WEB_STAMP := src/writ/web/static/uswds/.built
+$(WEB_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	npm run --silent build
+	touch $(WEB_STAMP)
+
+web: $(WEB_STAMP)
+
+# Debian's Chromium for the browser tests (Playwright drives it; no browser is downloaded).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "installing Debian's chromium with apt-get"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	fi
+
+browser: web chromium
+
+# Screenshots of the main pages into docs/screenshots/ (from the browser tests' pages).
+screenshots: install browser
+	WRIT_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/pytest -q tests/browser/test_screenshots.py
+
+demo: install web
 	$(BIN)/writ init
 	$(BIN)/writ demo load
 	$(BIN)/writ serve
@@ -30,7 +53,7 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-pytest: install
+pytest: install browser
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest
