@@ -43,6 +43,7 @@ screenshots: install browser
 
 demo: install web
 	$(BIN)/writ init
+	sed -i 's/^demo = false$$/demo = true/' $(WRIT_HOME)/writ.toml
 	$(BIN)/writ demo load
 	$(BIN)/writ serve
 

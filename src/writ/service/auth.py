@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import secrets
@@ -335,6 +336,22 @@ def enrol_totp(svc: Services, actor: Actor, username: str) -> str:
         )
         op.details["second_factor"] = "totp enrolled"
     return secret
+
+
+def set_totp_secret(svc: Services, actor: Actor, username: str, secret: str) -> None:
+    """Give ``username`` a known TOTP secret (the demo's published accounts)."""
+    pyotp.TOTP(secret).now()  # refuses a secret that is not base32
+    with svc.operation(actor, "update", Resource("user", username), audit_action="user.totp") as op:
+        op.session.execute(
+            update(users).where(users.c.username == username).values(totp_secret=secret)
+        )
+        op.details["second_factor"] = "totp set"
+
+
+def demo_secret(username: str) -> str:
+    """The published TOTP secret of a demo account: derived from its name, guarding nothing."""
+    digest = hashlib.sha256(f"writ-demo-totp:{username}".encode()).digest()[:20]
+    return base64.b32encode(digest).decode()
 
 
 def provisioning_uri(username: str, secret: str) -> str:

@@ -15,6 +15,7 @@ from writ.demo.generate import generate
 from writ.ingest import service as ingest_service
 from writ.model.actor import system_actor
 from writ.resolve import service as resolve_service
+from writ.service import auth
 from writ.service import users as user_service
 from writ.service.operation import Services
 
@@ -85,6 +86,7 @@ def load(
                 display_name=name,
                 password=password,
             )
+            auth.set_totp_secret(svc, DEMO_ACTOR, username, auth.demo_secret(username))
         summary.users.append((username, ", ".join(sorted(roles)), password))
     say(f"users: {', '.join(u for u, _, _ in summary.users)}")
     generated = generate(folder, people=people, seed=seed)

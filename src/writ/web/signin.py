@@ -12,6 +12,7 @@ from starlette.responses import RedirectResponse, Response
 from writ.model.actor import PURPOSES
 from writ.service import auth
 from writ.service.auth import SignInRefused
+from writ.service.demo import DEMO_USERS
 from writ.web.guard import FormSession, Svc
 from writ.web.templating import render
 
@@ -54,6 +55,7 @@ def _form(
         next_page=_safe_next(next_page),
         notice=ENDED.get(ended, ""),
         form_token=token,
+        demo_accounts=_demo_accounts() if request.app.state.demo else [],
     )
     response.set_cookie(
         SIGN_IN_COOKIE,
@@ -64,6 +66,20 @@ def _form(
         max_age=3600,
     )
     return response
+
+
+def _demo_accounts() -> list[dict[str, str]]:
+    """The demo's published accounts with their one-time code for now (demo stores only)."""
+    return [
+        {
+            "username": username,
+            "name": name,
+            "roles": ", ".join(sorted(roles)),
+            "password": password,
+            "code": auth.current_code(auth.demo_secret(username)),
+        }
+        for username, name, roles, _unit, password in DEMO_USERS
+    ]
 
 
 @router.get("/sign-in")
