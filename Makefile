@@ -42,8 +42,7 @@ screenshots: install browser
 	WRIT_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/pytest -q tests/browser/test_screenshots.py
 
 demo: install web
-	$(BIN)/writ init
-	sed -i 's/^demo = false$$/demo = true/' $(WRIT_HOME)/writ.toml
+	$(BIN)/writ init --demo
 	$(BIN)/writ demo load
 	$(BIN)/writ serve
 

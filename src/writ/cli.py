@@ -69,9 +69,12 @@ def init(
     home: Annotated[
         Path | None, typer.Option(help="Where the store and key live (WRIT_HOME).")
     ] = None,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Mark this store as a synthetic demo in its settings.")
+    ] = False,
 ) -> None:
     """Create the settings, the ledger's Ed25519 signing key and the store."""
-    result = admin_service.init(home)
+    result = admin_service.init(home, demo=demo)
     settings = result.settings
     console.print(f"home      {settings.home}")
     console.print(f"store     {settings.database_url}")
