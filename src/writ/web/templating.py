@@ -41,6 +41,7 @@ NAV: list[tuple[str, str, frozenset[str]]] = [
         "Subjects",
         frozenset({"officer", "supervisor", "legal", "custodian", "oversight"}),
     ),
+    ("/immigration", "Immigration cases", frozenset({"officer", "supervisor", "legal"})),
     ("/oversight", "Oversight", frozenset({"oversight", "admin"})),
     ("/audit", "Audit log", frozenset({"oversight", "admin"})),
     ("/admin/users", "Users", frozenset({"admin"})),

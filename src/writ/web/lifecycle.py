@@ -1,0 +1,203 @@
+"""Immigration cases: the case page (alerts first), gated actions with the rules that fired and
+their citations, the override of a soft gate by a second person, custody, and the public
+detainee locator (outside sign-in)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Path, Query, Request
+from starlette.responses import RedirectResponse, Response
+
+from writ.lifecycle import service as lc
+from writ.web.guard import FormSession, PageSession, Svc
+from writ.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+# The actions a person requests from the case page (the others have their own forms below).
+REQUESTED_ACTIONS = (
+    "verify_identity",
+    "begin_charging",
+    "charge",
+    "decide_custody",
+    "record_order",
+    "file_appeal",
+    "order_becomes_final",
+    "decide_appeal",
+    "arrest",
+    "issue_detainer",
+    "hold_on_detainer",
+)
+CaseId = Annotated[str, Path(max_length=64)]
+
+
+def _back(case_id: str, attempt: int | None = None, note: str = "") -> Response:
+    target = f"/immigration/{case_id}"
+    if attempt is not None:
+        target += f"?attempt={attempt}#result"
+    elif note:
+        target += f"?note={note}"
+    return RedirectResponse(target, status_code=303)
+
+
+@router.get("/immigration")
+def case_list(
+    request: Request,
+    session: PageSession,
+    svc: Svc,
+    state: Annotated[str, Query(max_length=64)] = "",
+) -> Response:
+    found = lc.list_cases(svc, session.actor, state=state or None)
+    return render(
+        request,
+        "immigration_cases.html",
+        session,
+        title="Immigration cases",
+        cases=found,
+        state=state,
+    )
+
+
+@router.get("/immigration/{case_id}")
+def case_page(
+    request: Request,
+    session: PageSession,
+    svc: Svc,
+    case_id: CaseId,
+    attempt: Annotated[int | None, Query(ge=1)] = None,
+    note: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    file = lc.get_case(svc, session.actor, case_id)
+    result = next((h for h in file.history if h.id == attempt), None)
+    overridden = {(o.attempt_id, o.rule) for o in file.overrides}
+    return render(
+        request,
+        "immigration_case.html",
+        session,
+        title=file.case.subject_name,
+        file=file,
+        result=result,
+        note=note,
+        actions=REQUESTED_ACTIONS,
+        overridden=overridden,
+    )
+
+
+@router.post("/immigration/{case_id}/actions")
+def request_action(
+    session: FormSession,
+    svc: Svc,
+    case_id: CaseId,
+    action: Annotated[str, Form(max_length=64)],
+) -> Response:
+    if action not in REQUESTED_ACTIONS:
+        raise ValueError(f"action: {action!r} is not one of {', '.join(REQUESTED_ACTIONS)}")
+    result = lc.request_action(svc, session.actor, case_id, action)
+    return _back(case_id, result.attempt_id)
+
+
+@router.post("/immigration/{case_id}/removal")
+def schedule_removal(
+    session: FormSession,
+    svc: Svc,
+    case_id: CaseId,
+    country: Annotated[str, Form(max_length=64)],
+    flight: Annotated[str, Form(max_length=64)] = "",
+    days: Annotated[int, Form(ge=1, le=365)] = 2,
+) -> Response:
+    plan = lc.RemovalPlan(
+        destination_country=country,
+        scheduled_for=datetime.now(UTC) + timedelta(days=days),
+        itinerary=[{"flight": flight}] if flight else [],
+    )
+    result = lc.plan_removal(svc, session.actor, case_id, plan)
+    return _back(case_id, result.attempt_id)
+
+
+@router.post("/immigration/{case_id}/removal/execute")
+def execute_removal(session: FormSession, svc: Svc, case_id: CaseId) -> Response:
+    result = lc.execute_removal(svc, session.actor, case_id)
+    return _back(case_id, result.attempt_id)
+
+
+@router.post("/immigration/{case_id}/overrides")
+def override(
+    request: Request,
+    session: FormSession,
+    svc: Svc,
+    case_id: CaseId,
+    attempt: Annotated[int, Form(ge=1)],
+    rule: Annotated[str, Form(max_length=128)],
+    reason: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    try:
+        lc.override_gate(svc, session.actor, case_id, attempt, rule, reason)
+    except lc.OverrideRefused as refused:
+        return render(
+            request,
+            "error.html",
+            session,
+            status_code=409,
+            title="Override refused",
+            detail=str(refused),
+        )
+    return _back(case_id, note=f"Override of {rule} recorded")
+
+
+@router.post("/immigration/{case_id}/custody")
+def custody(
+    session: FormSession,
+    svc: Svc,
+    case_id: CaseId,
+    step: Annotated[str, Form(pattern="^(book|transfer|release)$")],
+    facility: Annotated[str, Form(max_length=64)] = "",
+    reason: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    if step == "book":
+        result = lc.book_into_custody(svc, session.actor, case_id, facility)
+    elif step == "transfer":
+        result = lc.transfer_custody(svc, session.actor, case_id, facility)
+    else:
+        result = lc.release_from_custody(svc, session.actor, case_id, reason)
+    return _back(case_id, result.attempt_id)
+
+
+# -- the public detainee locator: no sign-in -----------------------------------------------
+
+
+@router.get("/locator")
+def locator(
+    request: Request,
+    a_number: Annotated[str, Query(max_length=32)] = "",
+    name: Annotated[str, Query(max_length=200)] = "",
+    birth_date: Annotated[str, Query(max_length=10)] = "",
+    country: Annotated[str, Query(max_length=64)] = "",
+) -> Response:
+    svc = request.app.state.services
+    asked = bool(country and (a_number or name))
+    answer = None
+    error = ""
+    if asked:
+        try:
+            answer = lc.locate_detainee(
+                svc,
+                request.client.host if request.client else "unknown",
+                country_of_birth=country,
+                a_number_value=a_number or None,
+                name=name or None,
+                birth_date=date.fromisoformat(birth_date) if birth_date else None,
+            )
+        except ValueError as problem:
+            error = str(problem)
+    return render(
+        request,
+        "locator.html",
+        None,
+        title="Find a person in immigration detention",
+        asked=asked,
+        answer=answer,
+        error=error,
+        form={"a_number": a_number, "name": name, "birth_date": birth_date, "country": country},
+    )
