@@ -25,48 +25,63 @@ def tokens(name: str) -> tuple[str, ...]:
     return tuple(sorted(t for t in _NOT_WORD.split(folded) if t))
 
 
+@lru_cache(maxsize=65536)
 def _phonetic(token: str) -> str:
     code = jellyfish.metaphone(token).lower() if token.isalpha() else ""
-    return f"q{code}" if len(code) >= 2 else ""
+    return code if len(code) >= 2 else ""
 
 
 def retrieval_key(name: str) -> str:
     """What the trigram indexes hold: the sorted tokens, then a metaphone code for each."""
     words = tokens(name)
-    codes = sorted({c for c in (_phonetic(t) for t in words) if c})
+    codes = sorted({c for c in (_phonetic(t) for t in words) if c} - set(words))
     return " ".join((*words, *codes))
 
 
-def trigrams(words: tuple[str, ...]) -> set[str]:
+def trigrams(words: tuple[str, ...]) -> frozenset[str]:
     """Trigrams of each word padded as pg_trgm pads them (two spaces before, one after)."""
     found: set[str] = set()
     for word in words:
         padded = f"  {word} "
         found.update(padded[i : i + 3] for i in range(len(padded) - 2))
-    return found
+    return frozenset(found)
+
+
+@lru_cache(maxsize=65536)
+def _profile(name: str) -> tuple[tuple[str, ...], frozenset[str], tuple[str, ...]]:
+    words = tokens(name)
+    return words, trigrams(words), tuple(_phonetic(w) for w in words)
+
+
+class Scorer:
+    """Scores names against one query: 0..1, 0.4 trigram overlap and 0.6 the best order-free
+    token match (Jaro-Winkler, or 0.95 for a metaphone match: transliteration variants), less
+    for names with many more words than the query."""
+
+    def __init__(self, query: str) -> None:
+        self.words, self.grams, self.codes = _profile(query)
+
+    def __call__(self, name: str) -> float:
+        words, grams, codes = _profile(name)
+        if not self.words or not words:
+            return 0.0
+        overlap = len(self.grams & grams) / len(self.grams | grams)
+        total = 0.0
+        for a, code in zip(self.words, self.codes, strict=True):
+            best = 0.0
+            for b, other in zip(words, codes, strict=True):
+                similar = jellyfish.jaro_winkler_similarity(a, b)
+                if code and code == other:
+                    similar = max(similar, 0.95)
+                best = max(best, similar)
+            total += best
+        coverage = min(1.0, len(self.words) / len(words)) ** 0.25
+        return round((0.4 * overlap + 0.6 * total / len(self.words)) * coverage, 4)
 
 
 def score(query: str, name: str) -> float:
-    """0..1: half trigram overlap, half the best order-free token match (Jaro-Winkler, or a
-    metaphone match for transliteration variants)."""
-    q, n = tokens(query), tokens(name)
-    if not q or not n:
-        return 0.0
-    qt, nt = trigrams(q), trigrams(n)
-    overlap = len(qt & nt) / len(qt | nt)
-    best = []
-    for a in q:
-        pairs = []
-        for b in n:
-            similar = jellyfish.jaro_winkler_similarity(a, b)
-            if _phonetic(a) and _phonetic(a) == _phonetic(b):
-                similar = max(similar, 0.95)
-            pairs.append(similar)
-        best.append(max(pairs))
-    tokens_score = sum(best) / len(best)
-    # A name with many more words than the query is a weaker match.
-    coverage = min(1.0, len(q) / len(n)) ** 0.25
-    return round((0.4 * overlap + 0.6 * tokens_score) * coverage, 4)
+    """How well ``name`` matches ``query`` (see :class:`Scorer`)."""
+    return Scorer(query)(name)
 
 
 def a_number(text: str) -> str | None:

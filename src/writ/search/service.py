@@ -36,13 +36,22 @@ from sqlalchemy.orm import Session
 from writ.model.actor import Actor
 from writ.model.resource import Resource
 from writ.search.index import index_entities
-from writ.search.names import a_number, document_number, retrieval_key, score, tokens, trigrams
+from writ.search.names import (
+    Scorer,
+    a_number,
+    document_number,
+    retrieval_key,
+    tokens,
+    trigrams,
+)
 from writ.service.operation import Services
 from writ.store.tables.cases import cases, notes
 from writ.store.tables.core import markings, statements
 from writ.store.tables.search import search_names
 
-CANDIDATES = 200
+CANDIDATES = 60
+ENOUGH = 10
+PG_THRESHOLDS = (0.5, 0.3)
 MIN_SCORE = 0.6
 PERSON_READERS = frozenset({"officer", "supervisor", "legal", "custodian"})
 CASE_READERS = frozenset({"officer", "supervisor", "legal"})
@@ -125,15 +134,22 @@ def _name_candidates(session: Session, actor: Actor, query: str) -> list[tuple[s
     key = retrieval_key(query)
     visible = person_visible(session, actor, search_names.c.entity_id)
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SET LOCAL pg_trgm.similarity_threshold = 0.2"))
-        similarity = func.similarity(search_names.c.norm, key)
-        rows = session.execute(
-            select(search_names.c.entity_id, search_names.c.name)
-            .where(search_names.c.norm.op("%")(key), visible)
-            .order_by(similarity.desc(), search_names.c.id)
-            .limit(CANDIDATES)
-        )
-        return [(r[0], r[1]) for r in rows]
+        # A strict threshold first: it keeps the index scan short when the name is common;
+        # the looser one only when the strict one finds too few.
+        found: list[tuple[str, str]] = []
+        for threshold in PG_THRESHOLDS:
+            session.execute(text(f"SET LOCAL pg_trgm.similarity_threshold = {threshold}"))
+            similarity = func.similarity(search_names.c.norm, key)
+            rows = session.execute(
+                select(search_names.c.entity_id, search_names.c.name)
+                .where(search_names.c.norm.op("%")(key), visible)
+                .order_by(similarity.desc(), search_names.c.id)
+                .limit(CANDIDATES)
+            )
+            found = [(r[0], r[1]) for r in rows]
+            if len(found) >= ENOUGH:
+                break
+        return found
     # FTS5's trigram tokenizer does not pad words: only trigrams inside a word can match.
     grams = sorted(g for g in trigrams(tuple(key.split())) if " " not in g)
     if not grams:
@@ -228,8 +244,9 @@ def search_subjects(
             for hit in _identifier_hits(op.session, actor, query):
                 best.setdefault(hit.entity_id, hit)
         if tokens(query):
+            scorer = Scorer(query)
             for entity_id, name in _name_candidates(op.session, actor, query):
-                value = score(query, name)
+                value = scorer(name)
                 if value < MIN_SCORE:
                     continue
                 old = best.get(entity_id)
