@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -46,7 +49,7 @@ def test_every_other_route_needs_a_session(client):
     for path, methods in spec["paths"].items():
         if path in PUBLIC_ROUTES:
             continue
-        url = path.replace("{seq}", "1").replace("{entity_id}", "x").replace("{username}", "x")
+        url = re.sub(r"\{[a-z_]+\}", "1", path)
         for method in methods:
             response = client.request(method.upper(), url, json={})
             assert response.status_code == 401, f"{method} {path}: {response.status_code}"
@@ -180,3 +183,32 @@ def test_an_enrolled_second_factor_is_shown_once(client, services):
     ).json()
     assert body["provisioning_uri"].startswith("otpauth://totp/writ:ana")
     assert actor("admin").user  # helpers still usable beside the accounts
+
+
+def test_the_locator_is_public_and_a_blocked_action_names_its_rules(client, services):
+    from writ.lifecycle import service as lc
+
+    ana = add_account(services, "ana", {"officer"})
+    answer = client.get(
+        "/api/v1/locator", params={"a_number": "A-999-888-777", "country_of_birth": "MX"}
+    )
+    assert answer.status_code == 200 and answer.json()["entries"] == []
+    officer = actor("officer", user="ana", purpose="case-processing")
+    case = lc.open_case(
+        services,
+        officer,
+        subject_name="Ana Lopez",
+        birth_date=date(1990, 5, 17),
+        country_of_birth="Mexico",
+        a_number_value="A-200-300-400",
+    )
+    blocked = client.post(
+        f"/api/v1/immigration-cases/{case.id}/removal",
+        headers=sign_in(client, ana, "case-processing"),
+        json={"destination_country": "MX", "scheduled_for": "2030-01-01T10:00:00Z"},
+    )
+    assert blocked.status_code == 200, blocked.text
+    body = blocked.json()
+    assert body["blocked"] is True
+    rules = {f["rule"]: f["citation"] for f in body["findings"]}
+    assert rules.get("removal-final-order")

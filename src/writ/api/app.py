@@ -14,7 +14,7 @@ from starlette.responses import Response
 
 from writ import __version__
 from writ.api import problems
-from writ.api.routers import audit, sessions, subjects, users
+from writ.api.routers import audit, cases, lifecycle, resolve, search, sessions, subjects, users
 from writ.service import Services
 from writ.service.runtime import open_services
 from writ.service.settings import load_settings
@@ -23,7 +23,12 @@ from writ.web import pages as web_pages
 API_PREFIX = "/api/v1"
 # Routes any caller may use without signing in.
 PUBLIC_ROUTES = frozenset(
-    {f"{API_PREFIX}/health", f"{API_PREFIX}/sessions", f"{API_PREFIX}/openapi.json"}
+    {
+        f"{API_PREFIX}/health",
+        f"{API_PREFIX}/sessions",
+        f"{API_PREFIX}/openapi.json",
+        f"{API_PREFIX}/locator",
+    }
 )
 log = logging.getLogger("writ.api")
 
@@ -81,8 +86,9 @@ def create_app(services: Services | None = None, *, demo: bool | None = None) ->
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__, "store": svc.store.dialect}
 
-    for concern in (sessions, users, audit, subjects):
+    for concern in (sessions, users, audit, subjects, cases, resolve, search, lifecycle):
         router.include_router(concern.router)
+    router.include_router(lifecycle.public)
     app.include_router(router)
     _install_error_handlers(app)
     web_pages.install(app)

@@ -1,0 +1,202 @@
+"""Immigration cases: the case file, gated actions with every rule that fired, overrides,
+custody, and the public detainee locator (no sign-in)."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from pydantic import BaseModel, Field
+
+from writ.api.deps import CurrentActor, Page, PageParams, Svc
+from writ.lifecycle import service as lc
+
+router = APIRouter(tags=["lifecycle"])
+public = APIRouter(tags=["locator"])
+CaseId = Annotated[str, Path(min_length=1, max_length=64)]
+
+
+class Finding(BaseModel):
+    rule: str
+    title: str
+    severity: str
+    citation: str
+    explanation: str
+    override_by: list[str]
+    overridden_by: str | None
+    override_reason: str | None
+
+
+class GateResult(BaseModel):
+    """What a gated action did: ``blocked`` with every rule that fired, or done."""
+
+    case_id: str
+    action: str
+    blocked: bool
+    state: str
+    attempt_id: int
+    findings: list[Finding]
+
+
+class ActionRequest(BaseModel):
+    action: str = Field(min_length=1, max_length=64)
+    destination_country: str | None = Field(default=None, max_length=64)
+
+
+class RemovalRequest(BaseModel):
+    destination_country: str = Field(min_length=1, max_length=64)
+    scheduled_for: datetime
+    itinerary: list[dict[str, str]] = Field(default_factory=list, max_length=20)
+    escort: list[str] = Field(default_factory=list, max_length=20)
+
+
+class OverrideRequest(BaseModel):
+    attempt_id: int = Field(ge=1)
+    rule: str = Field(min_length=1, max_length=128)
+    reason: str = Field(min_length=1, max_length=4000)
+
+
+class CustodyRequest(BaseModel):
+    facility_id: str = Field(min_length=1, max_length=64)
+
+
+class ReleaseRequest(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class LocatorEntry(BaseModel):
+    status: str
+    facility: str
+    address: str
+    phone: str
+    visiting: str
+
+
+class LocatorAnswer(BaseModel):
+    rate_limited: bool
+    entries: list[LocatorEntry]
+
+
+def _gate(result: lc.ActionResult) -> GateResult:
+    return GateResult(
+        case_id=result.case_id,
+        action=result.action,
+        blocked=result.blocked,
+        state=result.state,
+        attempt_id=result.attempt_id,
+        findings=[Finding(**f.as_dict()) for f in result.evaluation.findings],
+    )
+
+
+def _plain(value: Any) -> dict[str, Any]:
+    """A service dataclass as JSON-ready data."""
+    return dataclasses.asdict(value)
+
+
+@router.get("/immigration-cases", summary="Immigration cases of your unit")
+def list_cases(
+    svc: Svc,
+    actor: CurrentActor,
+    paging: PageParams,
+    state: Annotated[str | None, Query(max_length=64)] = None,
+) -> Page[dict[str, Any]]:
+    return paging.slice([_plain(c) for c in lc.list_cases(svc, actor, state=state)])
+
+
+@router.get("/immigration-cases/{case_id}", summary="The case file: alerts first")
+def get_case(case_id: CaseId, svc: Svc, actor: CurrentActor) -> dict[str, Any]:
+    return _plain(lc.get_case(svc, actor, case_id))
+
+
+@router.post(
+    "/immigration-cases/{case_id}/actions",
+    response_model=GateResult,
+    summary="Request a gated action; a block is a result with every rule that fired",
+)
+def request_action(
+    case_id: CaseId, body: ActionRequest, svc: Svc, actor: CurrentActor
+) -> GateResult:
+    return _gate(
+        lc.request_action(
+            svc, actor, case_id, body.action, destination_country=body.destination_country
+        )
+    )
+
+
+@router.post("/immigration-cases/{case_id}/removal", response_model=GateResult)
+def plan_removal(
+    case_id: CaseId, body: RemovalRequest, svc: Svc, actor: CurrentActor
+) -> GateResult:
+    when = body.scheduled_for
+    plan = lc.RemovalPlan(
+        destination_country=body.destination_country,
+        scheduled_for=when if when.tzinfo else when.replace(tzinfo=UTC),
+        itinerary=body.itinerary,
+        escort=body.escort,
+    )
+    return _gate(lc.plan_removal(svc, actor, case_id, plan))
+
+
+@router.post("/immigration-cases/{case_id}/removal/execute", response_model=GateResult)
+def execute_removal(case_id: CaseId, svc: Svc, actor: CurrentActor) -> GateResult:
+    return _gate(lc.execute_removal(svc, actor, case_id))
+
+
+@router.post(
+    "/immigration-cases/{case_id}/overrides",
+    summary="Override a soft gate (a second person, with the role the rule names)",
+)
+def override_gate(
+    case_id: CaseId, body: OverrideRequest, svc: Svc, actor: CurrentActor
+) -> dict[str, Any]:
+    view = lc.override_gate(svc, actor, case_id, body.attempt_id, body.rule, body.reason)
+    return _plain(view)
+
+
+@router.post("/immigration-cases/{case_id}/custody/book", response_model=GateResult)
+def book(case_id: CaseId, body: CustodyRequest, svc: Svc, actor: CurrentActor) -> GateResult:
+    return _gate(lc.book_into_custody(svc, actor, case_id, body.facility_id))
+
+
+@router.post("/immigration-cases/{case_id}/custody/transfer", response_model=GateResult)
+def transfer(case_id: CaseId, body: CustodyRequest, svc: Svc, actor: CurrentActor) -> GateResult:
+    return _gate(lc.transfer_custody(svc, actor, case_id, body.facility_id))
+
+
+@router.post("/immigration-cases/{case_id}/custody/release", response_model=GateResult)
+def release(case_id: CaseId, body: ReleaseRequest, svc: Svc, actor: CurrentActor) -> GateResult:
+    return _gate(lc.release_from_custody(svc, actor, case_id, body.reason))
+
+
+@router.get("/gate-rules", summary="The gate rules in force, with their citations")
+def gate_rules(actor: CurrentActor) -> list[dict[str, Any]]:
+    return [_plain(r) for r in lc.list_rules()]
+
+
+@public.get(
+    "/locator",
+    response_model=LocatorAnswer,
+    summary="Public detainee locator (no sign-in): facility and contact only",
+)
+def locate(
+    request: Request,
+    svc: Svc,
+    country_of_birth: Annotated[str, Query(min_length=1, max_length=64)],
+    a_number: Annotated[str | None, Query(max_length=32)] = None,
+    name: Annotated[str | None, Query(max_length=200)] = None,
+    birth_date: Annotated[date | None, Query()] = None,
+) -> LocatorAnswer:
+    answer = lc.locate_detainee(
+        svc,
+        request.client.host if request.client else "unknown",
+        country_of_birth=country_of_birth,
+        a_number_value=a_number,
+        name=name,
+        birth_date=birth_date,
+    )
+    return LocatorAnswer(
+        rate_limited=answer.rate_limited,
+        entries=[LocatorEntry(**dataclasses.asdict(e)) for e in answer.entries],
+    )
