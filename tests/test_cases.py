@@ -75,6 +75,8 @@ def test_case_view_links_close_and_markings(services):
     ]
     with pytest.raises(AccessDenied):
         cases.get_case(services, NYC, hidden.id)
+    with pytest.raises(NotFound):
+        cases.link_cases(services, NYC, case.id, hidden.id, reason="guess")
     assert hidden.id not in [c.id for c in cases.list_cases(services, NYC)]
     with pytest.raises(AccessDenied):
         cases.close_case(services, NYC, case.id, "done")

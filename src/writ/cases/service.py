@@ -453,12 +453,12 @@ def link_cases(
     if not reason.strip():
         raise ValueError(f"case link {case_id} → {other_case_id}: needs a reason")
     with svc.operation(actor, "update", audit_action="case.link") as op:
-        other = load_case(op.session, other_case_id)
-        op.authorize(Resource("case", other.id, other.unit, other.compartments, other.sealed))
-        if not svc.policy.decide(actor, "read", other.resource()).allowed:
-            raise NotFound(f"no case {other_case_id}")
         case = load_case(op.session, case_id)
         op.authorize(case.resource())
+        other = load_case(op.session, other_case_id)
+        # A case the actor may not read is, to them, a case that does not exist.
+        if not svc.policy.decide(actor, "read", other.resource()).allowed:
+            raise NotFound(f"no case {other_case_id}")
         op.session.execute(
             insert(case_links).values(
                 case_id=case_id,
