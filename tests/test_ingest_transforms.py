@@ -133,6 +133,9 @@ def test_full_dates_in_the_declared_format():
     assert parse_date("05/17/1984", formats("%m/%d/%Y")).value == "1984-05-17"
     assert parse_date("17.05.1984", formats("%d.%m.%Y")).value == "1984-05-17"
     assert parse_date("17 May 1984", formats("%d %B %Y")).value == "1984-05-17"
+    assert parse_date("17  sep 1984", formats("%d %b %Y")).value == "1984-09-17"
+    assert parse_date("19840517", formats("%Y%m%d")).value == "1984-05-17"
+    assert parse_date("5/7/1984", formats("%m/%d/%Y")).value == "1984-05-07"
 
 
 def test_partial_dates_keep_their_precision():
@@ -162,6 +165,10 @@ def test_a_date_that_is_no_date_in_any_format_is_an_error():
         parse_date("31/02/1990", formats("%d/%m/%Y"))
     with pytest.raises(TransformError):
         parse_date("yesterday", formats("%Y-%m-%d", "%Y"))
+    with pytest.raises(TransformError):
+        parse_date("1984-13-01", formats("%Y-%m-%d"))
+    with pytest.raises(TransformError):
+        parse_date("17 Mai 1984", formats("%d %B %Y"))
 
 
 @pytest.mark.parametrize(
@@ -171,6 +178,8 @@ def test_a_date_that_is_no_date_in_any_format_is_an_error():
         ("%d/%m", "has no year"),
         ("%Y-%d", "has a day but no month"),
         ("%Y %H:%M", "only %Y, %m, %d, %b and %B"),
+        ("%Y-%m-%m", "gives a part of the date twice"),
+        ("%Y %b %m", "gives a part of the date twice"),
     ],
 )
 def test_date_formats_that_would_guess_or_lose_information_are_refused(pattern, problem):

@@ -9,6 +9,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from followthemoney import model
 
@@ -37,8 +38,7 @@ class Problem:
     message: str
 
 
-@dataclass(frozen=True)
-class Value:
+class Value(NamedTuple):
     """One value a record gives one property of one entity: a statement to be."""
 
     entity_id: str

@@ -10,13 +10,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date
 from functools import lru_cache
 
 import pycountry
 from followthemoney import registry
 
-_WHITESPACE = re.compile(r"\s+")
 _DATE_DIRECTIVES = frozenset({"Y", "m", "d", "b", "B"})
 _PASSPORT_NOISE = re.compile(r"[\s\-]+")
 _PASSPORT = re.compile(r"[A-Z0-9]+")
@@ -32,8 +31,7 @@ def clean_text(raw: object) -> str | None:
     """Trim and collapse white space; empty text is no value at all."""
     if raw is None:
         return None
-    text = _WHITESPACE.sub(" ", str(raw)).strip()
-    return text or None
+    return " ".join(str(raw).split()) or None
 
 
 def strip(text: str) -> str:
@@ -130,12 +128,37 @@ def name_last_first(text: str) -> NameParts:
     return NameParts(name=name, last=last, first=first, middle=middle, suffix=suffix)
 
 
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+_DIRECTIVE_PATTERNS = {
+    "Y": r"(?P<Y>\d{4})",
+    "m": r"(?P<m>\d{1,2})",
+    "d": r"(?P<d>\d{1,2})",
+    "b": r"(?P<b>[A-Za-z]{3})",
+    "B": r"(?P<B>[A-Za-z]{3,9})",
+    "%": "%",
+}
+
+
 @dataclass(frozen=True)
 class DateFormat:
-    """A strptime format and the precision of the ISO date it gives."""
+    """A strptime-style format (English month names) and the precision of the date it gives."""
 
     pattern: str
     precision: int  # 1 year, 2 month, 3 day
+    regex: re.Pattern[str]
 
     @classmethod
     def parse(cls, pattern: str) -> DateFormat:
@@ -152,18 +175,52 @@ class DateFormat:
             )
         if "Y" not in directives:
             raise TransformError(f'date format "{pattern}" has no year (%Y)')
-        has_month = bool({"m", "b", "B"} & set(directives))
+        repeated = sorted({d for d in directives if d != "%" and directives.count(d) > 1})
+        months = [d for d in directives if d in ("m", "b", "B")]
+        if repeated or len(months) > 1:
+            raise TransformError(f'date format "{pattern}" gives a part of the date twice')
         has_day = "d" in directives
-        if has_day and not has_month:
+        if has_day and not months:
             raise TransformError(f'date format "{pattern}" has a day but no month')
-        return cls(pattern, 3 if has_day else 2 if has_month else 1)
+        return cls(pattern, 3 if has_day else 2 if months else 1, _compile(pattern))
 
     def read(self, text: str) -> str | None:
+        """The ISO date ``text`` is in this format, or None if it is not a date in it."""
+        match = self.regex.fullmatch(text)
+        if match is None:
+            return None
+        parts = match.groupdict()
+        year = int(parts["Y"])
+        month = _month(parts) if self.precision >= 2 else 1
+        day = int(parts["d"]) if self.precision == 3 else 1
+        if month is None or year < 1:
+            return None
         try:
-            parsed = datetime.strptime(text, self.pattern)
+            parsed = date(year, month, day)
         except ValueError:
             return None
-        return parsed.date().isoformat()[: (4, 7, 10)[self.precision - 1]]
+        return parsed.isoformat()[: (4, 7, 10)[self.precision - 1]]
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    parts = re.split(r"(%.)", pattern)
+    regex = ""
+    for part in parts:
+        if part.startswith("%") and len(part) == 2:
+            regex += _DIRECTIVE_PATTERNS[part[1]]
+        else:
+            regex += r"\s+".join(re.escape(word) for word in part.split(" "))
+    return re.compile(regex, re.IGNORECASE)
+
+
+def _month(parts: dict[str, str | None]) -> int | None:
+    if parts.get("m") is not None:
+        return int(parts["m"] or 0)
+    name = (parts.get("b") or parts.get("B") or "").lower()
+    for number, month in enumerate(_MONTHS, start=1):
+        if (len(name) == 3 and month.startswith(name)) or month == name:
+            return number
+    return None
 
 
 @dataclass(frozen=True)

@@ -163,21 +163,75 @@ def quarantine_row(
     }
 
 
-def _statement_row(context: RunContext, record_id: str, value: Value) -> dict[str, Any]:
-    return {
-        "id": statement_id(context.source, record_id, value.entity_id, value.prop, value.value),
-        "source": context.source,
-        "record_id": record_id,
-        "entity_id": value.entity_id,
-        "schema": value.schema,
-        "prop": value.prop,
-        "value": value.value,
-        "original_value": value.original_value,
-        "validation_error": value.validation_error,
-        "first_seen": context.now,
-        "last_seen": context.now,
-        "superseded_at": None,
-    }
+STATEMENT_COLUMNS = (
+    "id",
+    "source",
+    "record_id",
+    "entity_id",
+    "schema",
+    "prop",
+    "value",
+    "original_value",
+    "validation_error",
+    "first_seen",
+    "last_seen",
+    "superseded_at",
+)
+RECORD_COLUMNS = (
+    "source",
+    "record_id",
+    "row_sha256",
+    "mapping_sha256",
+    "line",
+    "run_id",
+    "first_seen",
+    "last_seen",
+)
+
+_StatementRow = tuple[str, str, str, str, str, str, str, str | None, str | None, str, str, None]
+
+
+def _statement_row(context: RunContext, record_id: str, value: Value) -> _StatementRow:
+    source = context.source
+    return (
+        statement_id(source, record_id, value.entity_id, value.prop, value.value),
+        source,
+        record_id,
+        value.entity_id,
+        value.schema,
+        value.prop,
+        value.value,
+        value.original_value,
+        value.validation_error,
+        context.now,
+        context.now,
+        None,
+    )
+
+
+def bulk_insert(
+    session: Session, table: str, columns: tuple[str, ...], rows: Sequence[Sequence[Any]]
+) -> None:
+    """Insert many rows through the driver: COPY on PostgreSQL, executemany on SQLite.
+
+    This is the hot path of an ingest, so it skips SQLAlchemy's per-row parameter processing;
+    it runs on the session's connection, inside its transaction.
+    """
+    if not rows:
+        return
+    connection = session.connection()
+    cursor = connection.connection.cursor()
+    names = ", ".join(f'"{column}"' for column in columns)
+    try:
+        if connection.dialect.name == "postgresql":
+            with cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join("?" for _ in columns)
+            cursor.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+    finally:
+        cursor.close()
 
 
 def take_records(
@@ -233,19 +287,21 @@ def _insert_new(
 ) -> None:
     if not items:
         return
-    session.execute(
-        insert(source_records),
+    bulk_insert(
+        session,
+        "source_records",
+        RECORD_COLUMNS,
         [
-            {
-                "source": context.source,
-                "record_id": record.record_id,
-                "row_sha256": record.row_sha256,
-                "mapping_sha256": context.mapping_sha256,
-                "line": line,
-                "run_id": context.run_id,
-                "first_seen": context.now,
-                "last_seen": context.now,
-            }
+            (
+                context.source,
+                record.record_id,
+                record.row_sha256,
+                context.mapping_sha256,
+                line,
+                context.run_id,
+                context.now,
+                context.now,
+            )
             for line, record in items
         ],
     )
@@ -254,8 +310,7 @@ def _insert_new(
         for _, record in items
         for value in record.values
     ]
-    if rows:
-        session.execute(insert(statements), rows)
+    bulk_insert(session, "statements", STATEMENT_COLUMNS, rows)
     counts.new += len(items)
     counts.statements_added += len(rows)
 
@@ -317,15 +372,15 @@ def _apply_changes(
         )
         for row in session.execute(query):
             current.setdefault(row.record_id, set()).add(row.id)
-    wanted: dict[str, dict[str, dict[str, Any]]] = {}
+    wanted: dict[str, dict[str, _StatementRow]] = {}
     for _, record in items:
         rows = (_statement_row(context, record.record_id, value) for value in record.values)
-        wanted[record.record_id] = {row["id"]: row for row in rows}
+        wanted[record.record_id] = {row[0]: row for row in rows}
     all_wanted = [sid for rows in wanted.values() for sid in rows]
     stored: set[str] = set()
     for part in chunks(all_wanted):
         stored.update(session.scalars(select(statements.c.id).where(statements.c.id.in_(part))))
-    to_insert: list[dict[str, Any]] = []
+    to_insert: list[_StatementRow] = []
     to_keep: list[str] = []
     to_supersede: list[str] = []
     changed = 0
@@ -339,8 +394,7 @@ def _apply_changes(
         to_keep.extend(sid for sid in now_ids if sid in stored)
         to_supersede.extend(gone)
         changed += bool(added or gone or revived)
-    if to_insert:
-        session.execute(insert(statements), to_insert)
+    bulk_insert(session, "statements", STATEMENT_COLUMNS, to_insert)
     for part in chunks(to_keep):
         session.execute(
             update(statements)
