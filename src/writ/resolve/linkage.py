@@ -9,7 +9,10 @@ added: the explanation a reviewer reads.
 
 from __future__ import annotations
 
+import itertools
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,7 +33,7 @@ from writ.resolve.model import (
 )
 from writ.resolve.rules import identifier_conflicts
 
-logging.getLogger("splink").setLevel(logging.WARNING)
+logging.getLogger("splink").setLevel(logging.ERROR)
 
 MIN_TRAINING_PAIRS = 50  # fewer pairs than this in a training block teach nothing reliable
 ARRAY_COLUMNS = frozenset({"given_keys"})
@@ -102,7 +105,7 @@ def train(
     comparisons = comparisons_for(columns)
     db_api = backend.open()
     table = backend.register(db_api, rows, "writ_training")
-    linker = Linker(table, settings_creator(comparisons), log_level=logging.WARNING)
+    linker = Linker(table, settings_creator(comparisons), log_level=None)
     linker.training.estimate_probability_two_random_records_match(
         _deterministic_rules(columns), recall=deterministic_recall
     )
@@ -156,6 +159,48 @@ def _training_rules(columns: set[str], rows: Rows) -> list[tuple[str, ...]]:
     ]
 
 
+class _Scorer:
+    """A Splink linker loaded with one model on one backend, reused for every batch it scores.
+
+    Building Splink's settings and validating them costs seconds; scoring a handful of pairs costs
+    milliseconds. New records are registered as tables of the same database and dropped after.
+    """
+
+    def __init__(self, model: LinkageModel, backend: Backend) -> None:
+        self.backend = backend
+        self.db_api = backend.open()
+        seed = backend.register(self.db_api, [{"unique_id": "__seed__"}], "writ_seed")
+        self.linker = Linker(seed, model.splink_settings(), log_level=None, validate_settings=False)
+        self._tables = itertools.count()
+        self.lock = threading.Lock()  # one DuckDB connection: one batch at a time
+
+    def table(self, rows: Rows) -> SplinkDataFrame:
+        return self.backend.register(self.db_api, rows, f"writ_rows_{next(self._tables)}")
+
+    def records(self, result: SplinkDataFrame, *inputs: SplinkDataFrame) -> list[dict[str, Any]]:
+        try:
+            return result.as_record_list()
+        finally:
+            result.drop_table_from_database_and_remove_from_cache()
+            for frame in inputs:
+                frame.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
+
+
+_SCORERS: OrderedDict[tuple[str, str, int], _Scorer] = OrderedDict()
+_SCORERS_KEPT = 4
+
+
+def _scorer(model: LinkageModel, backend: Backend) -> _Scorer:
+    key = (model.version, backend.name, id(backend))
+    if key in _SCORERS:
+        _SCORERS.move_to_end(key)
+    else:
+        _SCORERS[key] = _Scorer(model, backend)
+        while len(_SCORERS) > _SCORERS_KEPT:
+            _SCORERS.popitem(last=False)
+    return _SCORERS[key]
+
+
 def predict(
     model: LinkageModel,
     rows: Rows,
@@ -165,12 +210,14 @@ def predict(
     """Score every blocked pair of ``rows``; keep those at or above ``min_weight``."""
     if len(rows) < 2:
         return []
-    db_api = backend.open()
-    table = backend.register(db_api, rows, "writ_records")
-    linker = Linker(table, model.splink_settings(), log_level=logging.WARNING)
+    scorer = _scorer(model, backend)
     threshold = model.thresholds.review if min_weight is None else min_weight
-    result = linker.inference.predict(threshold_match_weight=threshold, warning_mode="never")
-    return _pairs(model, result.as_record_list())
+    with scorer.lock:
+        table = scorer.table(rows)
+        result = scorer.linker.inference.predict_within(
+            table, threshold_match_weight=threshold, warning_mode="never"
+        )
+        return _pairs(model, scorer.records(result, table))
 
 
 def score_between(
@@ -188,25 +235,20 @@ def score_between(
     """
     if not new_rows or not known_rows:
         return []
-    db_api = backend.open()
-    linker = Linker(
-        backend.register(db_api, list(new_rows) + list(known_rows), "writ_all"),
-        model.splink_settings(),
-        log_level=logging.WARNING,
-    )
+    scorer = _scorer(model, backend)
     threshold = model.thresholds.review if min_weight is None else min_weight
-    if all_pairs:
-        result = linker.inference.score_pairs(
-            [dict(row) for row in new_rows], [dict(row) for row in known_rows]
-        )
-        records = [r for r in result.as_record_list() if r["match_weight"] >= threshold]
-    else:
-        left = backend.register(db_api, new_rows, "writ_new")
-        right = backend.register(db_api, known_rows, "writ_known")
-        result = linker.inference.predict_between(
-            left, right, threshold_match_weight=threshold, warning_mode="never"
-        )
-        records = result.as_record_list()
+    with scorer.lock:
+        left, right = scorer.table(new_rows), scorer.table(known_rows)
+        if all_pairs:
+            result = scorer.linker.inference.score_pairs(left, right)
+            records = [
+                r for r in scorer.records(result, left, right) if r["match_weight"] >= threshold
+            ]
+        else:
+            result = scorer.linker.inference.predict_between(
+                left, right, threshold_match_weight=threshold, warning_mode="never"
+            )
+            records = scorer.records(result, left, right)
     return _pairs(model, records)
 
 
