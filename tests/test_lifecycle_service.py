@@ -117,7 +117,9 @@ def fired_in(entry: dict[str, Any]) -> set[str]:
 
 
 def test_a_case_walks_to_removed_with_every_step_audited(services):
+    facilities(services)
     case_id = case_with_final_order(services)
+    assert isinstance(lc.book_into_custody(services, OFFICER, case_id, "ELZ"), lc.Done)
     assert schedule(services, case_id).state == "removal_scheduled"
     done = lc.execute_removal(services, OFFICER, case_id)
     assert isinstance(done, lc.Done) and done.state == "removed"
@@ -128,6 +130,13 @@ def test_a_case_walks_to_removed_with_every_step_audited(services):
     assert file_.case.state == "removed"
     assert file_.removal_plans[0]["status"] == "executed"
     assert [h.outcome for h in file_.history] == ["done"] * len(file_.history)
+    assert file_.custody.status == "removed"
+    found = lc.locate_detainee(
+        services, "client-1", a_number_value="A200300400", country_of_birth="MX"
+    )
+    assert [(e.status, e.facility) for e in found.entries] == [
+        ("removed", "Elizabeth Detention Center")
+    ]
 
 
 def test_a_stay_recorded_after_scheduling_stops_the_removal_and_the_block_is_audited(services):
@@ -167,6 +176,8 @@ def test_refusals_are_audited_blocks_with_the_rules_that_fired(services):
         lc.request_action(services, OTHER_UNIT, case_id, "verify_identity")
     denied = last_entry(services)
     assert denied["outcome"] == "denied" and denied["object_id"] == case_id
+    with pytest.raises(AccessDenied):
+        lc.request_action(services, CUSTODIAN, case_id, "verify_identity")
     result = schedule(services, case_id)
     assert result.blocked
     assert {"lifecycle.transition", "removal-final-order", "removal-warrant"} <= set(

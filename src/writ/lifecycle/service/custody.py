@@ -27,6 +27,9 @@ from writ.model.resource import Resource
 from writ.service import NotFound, Services
 from writ.store.tables.lifecycle import custody_bookings, custody_transfers, facilities
 
+REMOVED_REASON = "removed"
+"""The release reason a booking ends with when the person is removed."""
+
 
 @dataclass(frozen=True)
 class Facility:

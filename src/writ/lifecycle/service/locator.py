@@ -17,6 +17,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
 
 from writ.lifecycle.countries import country_code
+from writ.lifecycle.service.custody import REMOVED_REASON
 from writ.lifecycle.service.records import a_number, name_key, now_utc, parse_ts, person_of, ts
 from writ.model.actor import system_actor
 from writ.model.resource import Resource
@@ -65,7 +66,7 @@ def _candidates(
         immigration_cases.c.sealed.is_(False),
     )
     if a_number_value is not None:
-        query = query.where(immigration_cases.c.a_number == a_number(a_number_value))
+        query = query.where(immigration_cases.c.a_number == a_number_value)
     else:
         assert name is not None and birth_date is not None
         query = query.where(
@@ -97,7 +98,7 @@ def _entry(session: Session, case: RowMapping, now: datetime) -> LocatorEntry | 
         released = parse_ts(latest["released_at"])
         if released is None or now - released > RELEASED_SHOWN_FOR:
             return None
-        status = "released"
+        status = "removed" if latest["release_reason"] == REMOVED_REASON else "released"
     return LocatorEntry(
         status, latest["name"], latest["address"], latest["phone"], latest["visiting"]
     )
@@ -119,6 +120,7 @@ def locate_detainee(
     if not by_number and not (name and birth_date):
         raise ValueError("search by A-number, or by name and date of birth, with country of birth")
     country = country_code(country_of_birth)
+    number = a_number(a_number_value) if a_number_value is not None else None
     key = _client_key(client)
     with svc.operation(
         LOCATOR_ACTOR, "search", Resource("locator", "public"), audit_action="locator.search"
@@ -138,7 +140,7 @@ def locate_detainee(
             return LocatorAnswer(True, [])
         op.session.execute(insert(locator_requests).values(client=key, requested_at=ts(now)))
         entries = []
-        for case in _candidates(op.session, country, a_number_value, name, birth_date):
+        for case in _candidates(op.session, country, number, name, birth_date):
             entry = _entry(op.session, case, now)
             if entry is not None and entry not in entries:
                 entries.append(entry)

@@ -20,7 +20,7 @@ from writ.lifecycle.countries import country_code
 from writ.lifecycle.documents import utc
 from writ.lifecycle.rules import default_rule_book
 from writ.lifecycle.service.actions import set_state
-from writ.lifecycle.service.custody import close_booking
+from writ.lifecycle.service.custody import REMOVED_REASON, close_booking
 from writ.lifecycle.service.gating import ActionResult, result_of, run_gate
 from writ.lifecycle.service.records import (
     case_resource,
@@ -135,7 +135,7 @@ def execute_removal(
             )
             booking = open_booking(op.session, case_id)
             if booking is not None:
-                close_booking(op.session, booking["id"], now, "removed")
+                close_booking(op.session, booking["id"], now, REMOVED_REASON)
             state = target
             set_state(op.session, case_id, state, now)
         op.details.update(
