@@ -337,3 +337,14 @@ def test_json_lines_and_sql_sources(services, tmp_path):
     summary = ingest(services, system_actor("ingest"), mapping)
     assert (summary.read, summary.taken) == (1, 1)
     assert ("S1", "birthDate", "1961") in current(services)
+
+
+def test_tabs_newlines_and_backslashes_are_kept_exactly(services, tmp_path):
+    row = 'D1,"C:\\\\TEMP, A\\NN",1980,,,"Kin\tOne","step\nmother \\\\N"'
+    summary = ingest(services, CUSTODIAN, source_dir(tmp_path, [row]))
+    assert summary.taken == 1
+    values = current(services)
+    relation = values[("D1", "relationship", "step mother \\\\N")]
+    assert relation["original_value"] == "step\nmother \\\\N"
+    assert values[("D1", "name", "Kin One")]["original_value"] == "Kin\tOne"
+    assert values[("D1", "lastName", "C:\\\\TEMP")]["original_value"] == "C:\\\\TEMP, A\\NN"

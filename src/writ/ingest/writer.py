@@ -209,6 +209,17 @@ def _statement_row(context: RunContext, record_id: str, value: Value) -> _Statem
     )
 
 
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_line(row: Sequence[Any]) -> str:
+    """One row in COPY's text format: tab-separated, backslash escapes, \\N for NULL."""
+    return (
+        "\t".join("\\N" if field is None else str(field).translate(_COPY_ESCAPES) for field in row)
+        + "\n"
+    )
+
+
 def bulk_insert(
     session: Session, table: str, columns: tuple[str, ...], rows: Sequence[Sequence[Any]]
 ) -> None:
@@ -225,8 +236,7 @@ def bulk_insert(
     try:
         if connection.dialect.name == "postgresql":
             with cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
-                for row in rows:
-                    copy.write_row(row)
+                copy.write("".join(_copy_line(row) for row in rows).encode())
         else:
             marks = ", ".join("?" for _ in columns)
             cursor.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
