@@ -9,6 +9,7 @@ from starlette.responses import RedirectResponse, Response
 
 from writ.web import queues
 from writ.web.guard import PageSession, Svc
+from writ.web.queue_list import QUEUES
 from writ.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -28,8 +29,9 @@ def work_queues(
     sort: Annotated[str, Query(max_length=64)] = "",
     order: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc",
     page: Annotated[int, Query(ge=1, le=100000)] = 1,
+    judged: Annotated[int | None, Query(ge=1)] = None,
 ) -> Response:
-    mine = queues.visible(session.actor)
+    mine = queues.visible(QUEUES, session.actor)
     loaded = {q.slug: queues.load(svc, session.actor, q) for q in mine}
     current = next((q for q in mine if q.slug == tab), mine[0] if mine else None)
     shown = None
@@ -50,4 +52,5 @@ def work_queues(
         title="Work queues",
         tabs=[(q, len(loaded[q.slug])) for q in mine],
         shown=shown,
+        judged=judged,
     )

@@ -13,7 +13,16 @@ from starlette.responses import RedirectResponse, Response
 
 from writ.service import AccessDenied, NotFound
 from writ.service.auth import CsrfRejected, SessionEnded, SignInRefused
-from writ.web import admin, audit, home, lifecycle, oversight, signin, subjects
+from writ.web import (
+    admin,
+    audit,
+    home,
+    lifecycle,
+    oversight,
+    review,
+    signin,
+    subjects,
+)
 from writ.web.templating import render
 
 STATIC = Path(__file__).parent / "static"
@@ -29,9 +38,9 @@ SECURITY_HEADERS = {
 
 
 def install(app: FastAPI) -> None:
-    """Add the pages, the static files and the security headers to ``app``."""
+    """Add the pages, the work queues, the static files and the security headers to ``app``."""
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (signin, home, subjects, lifecycle, audit, admin, oversight):
+    for module in (signin, home, subjects, lifecycle, review, audit, admin, oversight):
         app.include_router(module.router)
 
     @app.middleware("http")

@@ -1,7 +1,7 @@
 """Work queues: tabbed tables with counts, sorting, filters and paging, all kept in the URL.
 
 A queue is data: its title, who sees it, its columns and filters, and the service call that
-lists its items. Each concern adds its queues to ``QUEUES`` as its service lands.
+lists its items. ``queue_list.QUEUES`` holds the queues of every concern.
 """
 
 from __future__ import annotations
@@ -53,11 +53,8 @@ class QueueView:
     filter_values: dict[str, str] = field(default_factory=dict)
 
 
-QUEUES: list[Queue] = []
-
-
-def visible(actor: Actor) -> list[Queue]:
-    return [q for q in QUEUES if q.roles & actor.roles]
+def visible(queues: list[Queue], actor: Actor) -> list[Queue]:
+    return [q for q in queues if q.roles & actor.roles]
 
 
 def load(svc: Services, actor: Actor, queue: Queue) -> list[Row]:

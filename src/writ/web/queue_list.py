@@ -1,0 +1,70 @@
+"""The work queues people see, each a service call shaped into rows."""
+
+from __future__ import annotations
+
+from writ.lifecycle import service as lc
+from writ.model.actor import Actor
+from writ.resolve import service as resolve_service
+from writ.service import Services
+from writ.web.queues import Column, Queue, Row
+
+
+def _review(svc: Services, actor: Actor) -> list[Row]:
+    return [
+        {
+            "match": item.match_id,
+            "left": item.left.caption,
+            "right": item.right.caption,
+            "weight": round(item.weight, 1),
+            "outcome": item.outcome,
+        }
+        for item in resolve_service.review_list(svc, actor, limit=500)
+    ]
+
+
+def _immigration(svc: Services, actor: Actor) -> list[Row]:
+    return [
+        {
+            "id": c.id,
+            "person": c.subject_name,
+            "a_number": c.a_number or "",
+            "state": c.state.replace("_", " "),
+            "citizenship": c.citizenship.replace("_", " "),
+        }
+        for c in lc.list_cases(svc, actor)
+    ]
+
+
+QUEUES: list[Queue] = [
+    Queue(
+        slug="immigration",
+        title="Immigration cases",
+        roles=frozenset({"officer", "supervisor"}),
+        columns=(
+            Column("person", "Person"),
+            Column("a_number", "A-number"),
+            Column("state", "State"),
+            Column("citizenship", "Citizenship"),
+        ),
+        items=_immigration,
+        link=lambda row: f"/immigration/{row['id']}",
+        filters=("state",),
+        default_sort="person",
+    ),
+    Queue(
+        slug="review",
+        title="Match review",
+        roles=frozenset({"officer", "supervisor", "custodian"}),
+        columns=(
+            Column("match", "Match", numeric=True),
+            Column("left", "Record A"),
+            Column("right", "Record B"),
+            Column("weight", "Weight", numeric=True),
+            Column("outcome", "Model said"),
+        ),
+        items=_review,
+        link=lambda row: f"/review/{row['match']}",
+        filters=("outcome",),
+        default_sort="match",
+    ),
+]
