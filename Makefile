@@ -44,6 +44,8 @@ screenshots: install browser
 demo: install web
 	$(BIN)/writ init --demo
 	$(BIN)/writ demo load
+	@echo "Open http://127.0.0.1:$${WRIT_PORT:-8000}/ and sign in as one of the demo users above;"
+	@echo "the sign-in page shows each demo user's current one-time code (synthetic demo only)."
 	$(BIN)/writ serve
 
 lint: install
