@@ -12,7 +12,6 @@ from starlette.responses import RedirectResponse, Response
 from writ.model.actor import PURPOSES
 from writ.service import auth
 from writ.service.auth import SignInRefused
-from writ.service.demo import DEMO_USERS
 from writ.web.guard import FormSession, Svc
 from writ.web.templating import render
 
@@ -70,6 +69,9 @@ def _form(
 
 def _demo_accounts() -> list[dict[str, str]]:
     """The demo's published accounts with their one-time code for now (demo stores only)."""
+    # Imported here: the demo loader and its generator are needed only on a demo store.
+    from writ.service.demo import DEMO_USERS
+
     return [
         {
             "username": username,
