@@ -7,7 +7,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from helpers import audit_rows, put_statements
+from helpers import actor, audit_rows, put_statements
 from test_web_accounts import Account, add_account
 from writ.api.app import create_app
 from writ.service import auth
@@ -158,3 +158,27 @@ def test_oversight_dashboard_counts_access_by_purpose(browser, services):
     page = browser.get("/oversight")
     assert page.status_code == 200
     assert "Access by purpose of use" in page.text
+
+
+def test_search_finds_a_subject_by_name(browser, services):
+    from writ.search import service as search_service
+
+    ana = add_account(services, "ana", {"officer"})
+    put_statements(services, "p1", "Person", {"firstName": "María", "lastName": "López"})
+    search_service.reindex(services, actor("custodian", purpose="records-management"))
+    sign_in(browser, ana)
+    page = browser.get("/search", params={"q": "Maria Lopez"})
+    assert page.status_code == 200
+    assert 'href="/subjects/p1"' in page.text
+
+
+def test_a_demo_store_lists_its_published_accounts_on_the_sign_in_page(browser, services):
+    from test_web_accounts import INSTALLER
+
+    add_account(services, "officer", {"officer"}, name="Olivia Ortega (officer)")
+    add_account(services, "private", {"officer"})
+    auth.set_totp_secret(services, INSTALLER, "officer", auth.demo_secret("officer"))
+    page = browser.get("/sign-in")
+    assert 'data-testid="demo-accounts"' in page.text
+    assert "Olivia Ortega (officer)" in page.text and "private" not in page.text
+    assert auth.current_code(auth.demo_secret("officer")) in page.text

@@ -354,6 +354,30 @@ def demo_secret(username: str) -> str:
     return base64.b32encode(digest).decode()
 
 
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    display_name: str
+    roles: frozenset[str]
+    code: str
+
+
+def demo_accounts(svc: Services) -> list[DemoAccount]:
+    """Accounts whose second factor is the published demo secret, with their code for now.
+
+    Only a demo store has them; the sign-in page of a demo lists them so a visitor can sign in.
+    """
+    with svc.store.engine.connect() as connection:
+        rows = connection.execute(
+            select(users).where(users.c.totp_secret.is_not(None)).order_by(users.c.username)
+        ).all()
+    return [
+        DemoAccount(r.username, r.display_name, frozenset(r.roles), current_code(r.totp_secret))
+        for r in rows
+        if r.totp_secret == demo_secret(r.username)
+    ]
+
+
 def provisioning_uri(username: str, secret: str) -> str:
     """The ``otpauth://`` address an authenticator app reads (usually from a QR code)."""
     return pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=TOTP_ISSUER)

@@ -20,6 +20,7 @@ from writ.web import (
     lifecycle,
     oversight,
     review,
+    search,
     signin,
     subjects,
 )
@@ -40,7 +41,7 @@ SECURITY_HEADERS = {
 def install(app: FastAPI) -> None:
     """Add the pages, the work queues, the static files and the security headers to ``app``."""
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (signin, home, subjects, lifecycle, review, audit, admin, oversight):
+    for module in (signin, home, subjects, search, lifecycle, review, audit, admin, oversight):
         app.include_router(module.router)
 
     @app.middleware("http")

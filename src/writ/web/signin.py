@@ -54,7 +54,9 @@ def _form(
         next_page=_safe_next(next_page),
         notice=ENDED.get(ended, ""),
         form_token=token,
-        demo_accounts=_demo_accounts() if request.app.state.demo else [],
+        demo_accounts=auth.demo_accounts(request.app.state.services)
+        if request.app.state.demo
+        else [],
     )
     response.set_cookie(
         SIGN_IN_COOKIE,
@@ -65,23 +67,6 @@ def _form(
         max_age=3600,
     )
     return response
-
-
-def _demo_accounts() -> list[dict[str, str]]:
-    """The demo's published accounts with their one-time code for now (demo stores only)."""
-    # Imported here: the demo loader and its generator are needed only on a demo store.
-    from writ.service.demo import DEMO_USERS
-
-    return [
-        {
-            "username": username,
-            "name": name,
-            "roles": ", ".join(sorted(roles)),
-            "password": password,
-            "code": auth.current_code(auth.demo_secret(username)),
-        }
-        for username, name, roles, _unit, password in DEMO_USERS
-    ]
 
 
 @router.get("/sign-in")

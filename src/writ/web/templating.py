@@ -36,6 +36,7 @@ PURPOSE_NAMES = {
 # The primary navigation: address, label, and the roles that see it.
 NAV: list[tuple[str, str, frozenset[str]]] = [
     ("/queues", "Work queues", frozenset(ROLE_NAMES)),
+    ("/search", "Search", frozenset({"officer", "supervisor", "legal", "custodian"})),
     (
         "/subjects",
         "Subjects",
