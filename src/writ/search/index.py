@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from writ.search.names import retrieval_key, tokens
 from writ.store.tables.core import statements
-from writ.store.tables.search import search_names
+from writ.store.tables.search import search_keys, search_names
 
 NAME_PROPS = ("name", "alias", "weakAlias", "previousName", "firstName", "middleName", "lastName")
 BATCH = 5000
@@ -50,7 +50,8 @@ def names_of(values: Iterable[tuple[str, str, str]]) -> list[str]:
     return list(seen.values())
 
 
-def _rows(session: Session, entity_ids: list[str] | None) -> Iterator[dict[str, str]]:
+def _rows(session: Session, entity_ids: list[str] | None) -> Iterator[tuple[str, str, str]]:
+    """(entity id, name, key) for every name of the entities, entity by entity."""
     query = select(
         statements.c.entity_id, statements.c.schema, statements.c.prop, statements.c.value
     ).where(statements.c.prop.in_(NAME_PROPS), statements.c.superseded_at.is_(None))
@@ -59,30 +60,61 @@ def _rows(session: Session, entity_ids: list[str] | None) -> Iterator[dict[str, 
     result = session.execute(query.order_by(statements.c.entity_id)).yield_per(BATCH)
     for entity_id, group in groupby(result, key=lambda r: r[0]):
         for name in names_of((r[1], r[2], r[3]) for r in group):
-            yield {"entity_id": entity_id, "name": name, "norm": retrieval_key(name)}
+            yield entity_id, name, retrieval_key(name)
+
+
+def _known(session: Session, keys: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for start in range(0, len(keys), BATCH):
+        chunk = keys[start : start + BATCH]
+        rows = session.execute(
+            select(search_keys.c.norm, search_keys.c.id).where(search_keys.c.norm.in_(chunk))
+        )
+        found.update((norm, key_id) for norm, key_id in rows)
+    return found
+
+
+def key_ids(session: Session, keys: set[str]) -> dict[str, int]:
+    """The id of each key, adding the keys not yet known."""
+    ordered = sorted(keys)
+    found = _known(session, ordered)
+    missing = [k for k in ordered if k not in found]
+    if missing:
+        session.execute(insert(search_keys), [{"norm": k} for k in missing])
+        found.update(_known(session, missing))
+    return found
+
+
+def _write(session: Session, batch: list[tuple[str, str, str]]) -> int:
+    ids = key_ids(session, {key for _, _, key in batch})
+    session.execute(
+        insert(search_names),
+        [{"entity_id": e, "name": name, "key_id": ids[key]} for e, name, key in batch],
+    )
+    return len(batch)
 
 
 def index_entities(session: Session, entity_ids: list[str] | None = None) -> int:
-    """Rebuild the index rows of these entities (all entities when None); returns rows written.
+    """Rebuild the index rows of these entities (all entities when None); returns names written.
 
     Call it in the same transaction as the statements change (ingest, merge), or run
-    ``writ search reindex``.
+    ``writ search reindex``. Keys no name points at any more are harmless (a search only takes
+    keys with a name the actor may see) and are cleared by a full reindex.
     """
     if entity_ids is None:
         session.execute(delete(search_names))
+        session.execute(delete(search_keys))
     else:
         for start in range(0, len(entity_ids), BATCH):
             chunk = entity_ids[start : start + BATCH]
             session.execute(delete(search_names).where(search_names.c.entity_id.in_(chunk)))
     written = 0
-    batch: list[dict[str, str]] = []
+    batch: list[tuple[str, str, str]] = []
     for row in _rows(session, entity_ids):
         batch.append(row)
         if len(batch) == BATCH:
-            session.execute(insert(search_names), batch)
-            written += len(batch)
+            written += _write(session, batch)
             batch = []
     if batch:
-        session.execute(insert(search_names), batch)
-        written += len(batch)
+        written += _write(session, batch)
     return written

@@ -32,6 +32,7 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import Subquery
 
 from writ.model.actor import Actor
 from writ.model.resource import Resource
@@ -47,10 +48,11 @@ from writ.search.names import (
 from writ.service.operation import Services
 from writ.store.tables.cases import cases, notes
 from writ.store.tables.core import markings, statements
-from writ.store.tables.search import search_names
+from writ.store.tables.search import search_keys, search_names
 
 CANDIDATES = 60
-ENOUGH = 10
+ENOUGH = 5
+NAME_ROWS = 500
 PG_THRESHOLDS = (0.5, 0.3)
 MIN_SCORE = 0.6
 PERSON_READERS = frozenset({"officer", "supervisor", "legal", "custodian"})
@@ -131,23 +133,33 @@ def case_visible(session: Session, actor: Actor) -> ColumnElement[bool]:
 
 
 def _name_candidates(session: Session, actor: Actor, query: str) -> list[tuple[str, str]]:
+    """(entity id, name) of the names whose keys best match the query's, visible ones only.
+
+    Fuzzy matching runs over the distinct keys; a key counts only if some name with it is
+    visible to the actor (an EXISTS inside the query), so hidden people never take a place.
+    """
     key = retrieval_key(query)
-    visible = person_visible(session, actor, search_names.c.entity_id)
+    names = search_names.alias("visible_name")
+    has_visible_name = exists(
+        select(names.c.id).where(
+            names.c.key_id == search_keys.c.id, person_visible(session, actor, names.c.entity_id)
+        )
+    )
     if session.get_bind().dialect.name == "postgresql":
-        # A strict threshold first: it keeps the index scan short when the name is common;
-        # the looser one only when the strict one finds too few.
-        found: list[tuple[str, str]] = []
+        # A strict threshold first keeps the index scan short for common names; the looser one
+        # only when the strict one finds too few keys.
         for threshold in PG_THRESHOLDS:
             session.execute(text(f"SET LOCAL pg_trgm.similarity_threshold = {threshold}"))
-            similarity = func.similarity(search_names.c.norm, key)
-            rows = session.execute(
-                select(search_names.c.entity_id, search_names.c.name)
-                .where(search_names.c.norm.op("%")(key), visible)
-                .order_by(similarity.desc(), search_names.c.id)
+            rank = func.similarity(search_keys.c.norm, key)
+            keys = (
+                select(search_keys.c.id, rank.label("rank"))
+                .where(search_keys.c.norm.op("%")(key), has_visible_name)
+                .order_by(rank.desc(), search_keys.c.id)
                 .limit(CANDIDATES)
+                .subquery("best_keys")
             )
-            found = [(r[0], r[1]) for r in rows]
-            if len(found) >= ENOUGH:
+            found = _names_of_keys(session, actor, keys, descending=True)
+            if len({name for _, name in found}) >= ENOUGH:
                 break
         return found
     # FTS5's trigram tokenizer does not pad words: only trigrams inside a word can match.
@@ -157,19 +169,34 @@ def _name_candidates(session: Session, actor: Actor, query: str) -> list[tuple[s
     match = " OR ".join(f'"{g}"' for g in grams)
     fts = (
         text(
-            "SELECT rowid AS rid, rank AS rank FROM search_names_fts "
-            "WHERE search_names_fts MATCH :match"
+            "SELECT rowid AS rid, rank AS rank FROM search_keys_fts "
+            "WHERE search_keys_fts MATCH :match"
         )
         .bindparams(match=match)
         .columns(rid=Integer, rank=Float)
         .subquery("fts")
     )
+    keys = (
+        select(search_keys.c.id, fts.c.rank)
+        .join(fts, fts.c.rid == search_keys.c.id)
+        .where(has_visible_name)
+        .order_by(fts.c.rank, search_keys.c.id)
+        .limit(CANDIDATES)
+        .subquery("best_keys")
+    )
+    return _names_of_keys(session, actor, keys, descending=False)
+
+
+def _names_of_keys(
+    session: Session, actor: Actor, keys: Subquery, *, descending: bool
+) -> list[tuple[str, str]]:
+    order = keys.c.rank.desc() if descending else keys.c.rank
     rows = session.execute(
         select(search_names.c.entity_id, search_names.c.name)
-        .join(fts, fts.c.rid == search_names.c.id)
-        .where(visible)
-        .order_by(fts.c.rank, search_names.c.id)
-        .limit(CANDIDATES)
+        .join(keys, keys.c.id == search_names.c.key_id)
+        .where(person_visible(session, actor, search_names.c.entity_id))
+        .order_by(order, keys.c.id, search_names.c.id)
+        .limit(NAME_ROWS)
     )
     return [(r[0], r[1]) for r in rows]
 
@@ -245,8 +272,11 @@ def search_subjects(
                 best.setdefault(hit.entity_id, hit)
         if tokens(query):
             scorer = Scorer(query)
+            scores: dict[str, float] = {}
             for entity_id, name in _name_candidates(op.session, actor, query):
-                value = scorer(name)
+                value = scores.get(name)
+                if value is None:
+                    value = scores[name] = scorer(name)
                 if value < MIN_SCORE:
                     continue
                 old = best.get(entity_id)

@@ -1,22 +1,31 @@
-"""Search index: one row per name of an entity, folded to ASCII, lower-case, tokens sorted.
+"""Search index: the distinct name keys, and one row per name of an entity pointing at its key.
 
-The fuzzy indexes over ``norm`` are dialect-specific and made by the migration: a ``pg_trgm`` GIN
-index on PostgreSQL; an FTS5 trigram table ``search_names_fts`` (kept in step by triggers) on
-SQLite. Full text over notes: a GIN index on PostgreSQL, ``notes_fts`` on SQLite.
+A key is a name folded to ASCII, lower-cased, its words sorted, plus a metaphone code per word.
+Many people share a name, so fuzzy matching runs over the distinct keys, then joins to the names.
+The fuzzy index over ``search_keys.norm`` is made by the migration: a ``pg_trgm`` GIN index on
+PostgreSQL; an FTS5 trigram table ``search_keys_fts`` (kept in step by triggers) on SQLite.
 """
 
 from sqlalchemy import BigInteger, Column, Index, Integer, String, Table, Text
 
 from writ.store.tables.base import metadata
 
+_Id = BigInteger().with_variant(Integer, "sqlite")
+
+search_keys = Table(
+    "search_keys",
+    metadata,
+    Column("id", _Id, primary_key=True, autoincrement=True),
+    Column("norm", Text, nullable=False, unique=True),
+)
+
 search_names = Table(
     "search_names",
     metadata,
-    Column(
-        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
-    ),
+    Column("id", _Id, primary_key=True, autoincrement=True),
     Column("entity_id", String(128), nullable=False),
     Column("name", Text, nullable=False),
-    Column("norm", Text, nullable=False),
+    Column("key_id", _Id, nullable=False),
     Index("ix_search_names_entity", "entity_id"),
+    Index("ix_search_names_key", "key_id"),
 )
