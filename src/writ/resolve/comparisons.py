@@ -21,6 +21,10 @@ class Level:
     label: str
     make: Callable[[], ComparisonLevelCreator]
     is_null: bool = False
+    # Known, not learned: how often one person's two records fall in this level. Set where
+    # households (twins, a father and son of one name at one address) would otherwise teach
+    # the unsupervised training that the level is common among matches.
+    fixed_m: float | None = None
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,7 @@ GIVEN_NAME = Comparison(
         Level("close", "spelt nearly the same", lambda: cll.JaroWinklerLevel("given", 0.92)),
         Level("sounds", "sounds the same", lambda: cll.ExactMatchLevel("given_phonetic")),
         Level("similar", "spelt somewhat alike", lambda: cll.JaroWinklerLevel("given", 0.8)),
-        _else("different"),
+        Level("different", "different", cll.ElseLevel, fixed_m=0.002),
     ),
 )
 
@@ -141,7 +145,13 @@ BIRTH_DATE = Comparison(
             lambda: cll.DamerauLevenshteinLevel("birth_date", 1),
         ),
         Level("same_year", "same year, month or day differ", _sql("birth_year_l = birth_year_r")),
-        _else("different"),
+        Level(
+            "within_5_years",
+            "different, less than five years apart",
+            _sql("ABS(CAST(birth_year_l AS INT) - CAST(birth_year_r AS INT)) < 5"),
+        ),
+        # A parent and a child of the same name at the same address differ here, and only here.
+        Level("different", "five or more years apart", cll.ElseLevel, fixed_m=0.002),
     ),
 )
 

@@ -28,6 +28,7 @@ from writ.resolve.features import FEATURE_VERSION
 
 ARTEFACT_FORMAT = "writ-linkage-model/1"
 UNOBSERVED = 1e-6
+MIN_WEIGHT, MAX_WEIGHT = -12.0, 24.0  # bounds on one level's learned weight (log2 m/u)
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,8 @@ def _splink_comparison(
         known = learned.get(level.key)
         if known is not None and not level.is_null and known.m is not None:
             creator = creator.configure(m_probability=known.m, u_probability=known.u)
+        elif level.fixed_m is not None:
+            creator = creator.configure(m_probability=level.fixed_m, fix_m_probability=True)
         levels.append(creator)
     return CustomComparison(
         comparison_levels=levels,
@@ -242,6 +245,8 @@ def learned_parameters(
             # Splink's generic default.
             if m is None or u is None:
                 m = u = u or m or UNOBSERVED
+            # Nor may one level veto or prove a match alone on a few training pairs' say-so.
+            m = min(max(m, u * 2**MIN_WEIGHT), u * 2**MAX_WEIGHT, 1.0)
             levels.append(LevelParameters(level.key, level.label, m, u))
         result[comparison.name] = levels
     return result
