@@ -7,6 +7,7 @@ package renders them). Every route but health, signing in and the public locator
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
@@ -55,10 +56,16 @@ def _install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, server_error)
 
 
-def create_app(services: Services | None = None, *, demo: bool | None = None) -> FastAPI:
+def create_app(
+    services: Services | None = None,
+    *,
+    demo: bool | None = None,
+    evidence_root: Path | None = None,
+) -> FastAPI:
     """The application over ``services`` (default: the configured store).
 
-    ``demo`` labels every page as synthetic demonstration data (default: the ``demo`` setting).
+    ``demo`` labels every page as synthetic demonstration data (default: the ``demo`` setting);
+    evidence files live under ``evidence_root`` (default: ``$WRIT_HOME/evidence``).
     """
     svc = services or open_services()
     app = FastAPI(
@@ -79,7 +86,9 @@ def create_app(services: Services | None = None, *, demo: bool | None = None) ->
         },
     )
     app.state.services = svc
-    app.state.demo = load_settings().demo if demo is None else demo
+    settings = load_settings()
+    app.state.demo = settings.demo if demo is None else demo
+    app.state.evidence_root = evidence_root or settings.home / "evidence"
     router = APIRouter(prefix=API_PREFIX)
 
     @router.get("/health", tags=["system"], summary="Liveness and store check")

@@ -16,6 +16,7 @@ from writ.service.auth import CsrfRejected, SessionEnded, SignInRefused
 from writ.web import (
     admin,
     audit,
+    cases,
     home,
     lifecycle,
     oversight,
@@ -41,7 +42,18 @@ SECURITY_HEADERS = {
 def install(app: FastAPI) -> None:
     """Add the pages, the work queues, the static files and the security headers to ``app``."""
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (signin, home, subjects, search, lifecycle, review, audit, admin, oversight):
+    for module in (
+        signin,
+        home,
+        cases,
+        subjects,
+        search,
+        lifecycle,
+        review,
+        audit,
+        admin,
+        oversight,
+    ):
         app.include_router(module.router)
 
     @app.middleware("http")

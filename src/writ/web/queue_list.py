@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from writ.cases import service as case_service
 from writ.lifecycle import service as lc
 from writ.model.actor import Actor
 from writ.resolve import service as resolve_service
@@ -35,7 +36,24 @@ def _immigration(svc: Services, actor: Actor) -> list[Row]:
     ]
 
 
+def _my_tasks(svc: Services, actor: Actor) -> list[Row]:
+    return [
+        {"title": t.title, "case_id": t.case_id, "due": t.due, "status": t.status}
+        for t in case_service.my_queue(svc, actor).tasks
+    ]
+
+
 QUEUES: list[Queue] = [
+    Queue(
+        slug="tasks",
+        title="My tasks",
+        roles=frozenset({"officer", "supervisor"}),
+        columns=(Column("title", "Task"), Column("due", "Due"), Column("status", "Status")),
+        items=_my_tasks,
+        link=lambda row: f"/cases/{row['case_id']}#tasks",
+        filters=("status",),
+        default_sort="due",
+    ),
     Queue(
         slug="immigration",
         title="Immigration cases",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -36,6 +37,7 @@ PURPOSE_NAMES = {
 # The primary navigation: address, label, and the roles that see it.
 NAV: list[tuple[str, str, frozenset[str]]] = [
     ("/queues", "Work queues", frozenset(ROLE_NAMES)),
+    ("/cases", "Cases", frozenset({"officer", "supervisor", "legal", "oversight"})),
     ("/search", "Search", frozenset({"officer", "supervisor", "legal", "custodian"})),
     (
         "/subjects",
@@ -70,6 +72,7 @@ templates.env.globals.update(
     purpose_names=PURPOSE_NAMES,
     url_with=url_with,
     nav_links=nav_links,
+    now_date=lambda: date.today().isoformat(),
 )
 
 

@@ -1,0 +1,155 @@
+"""Investigation cases: open one, and its page in Caseflow's order (alerts, identity bar, active
+tasks, then the sections in a side navigation), with evidence added and verified from the page."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path as FilePath
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
+from starlette.responses import RedirectResponse, Response
+
+from writ.cases import service as case_service
+from writ.web.guard import FormSession, PageSession, Svc
+from writ.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+CaseId = Annotated[str, Path(max_length=64)]
+MAX_EVIDENCE_BYTES = 50 * 1024 * 1024
+
+
+def evidence_files(request: Request) -> case_service.FileEvidenceStore:
+    root: FilePath = request.app.state.evidence_root
+    return case_service.FileEvidenceStore(root)
+
+
+def _back(case_id: str, note: str = "", anchor: str = "") -> Response:
+    target = f"/cases/{case_id}"
+    if note:
+        target += f"?note={note}"
+    return RedirectResponse(target + (f"#{anchor}" if anchor else ""), status_code=303)
+
+
+@router.get("/cases")
+def case_list(request: Request, session: PageSession, svc: Svc) -> Response:
+    found = case_service.list_cases(svc, session.actor)
+    return render(
+        request,
+        "cases.html",
+        session,
+        title="Cases",
+        cases=found,
+        types=case_service.CASE_TYPES,
+    )
+
+
+@router.post("/cases")
+def open_case(
+    session: FormSession,
+    svc: Svc,
+    title: Annotated[str, Form(max_length=500)] = "",
+    type: Annotated[str, Form(max_length=64)] = "investigation",
+) -> Response:
+    case = case_service.open_case(svc, session.actor, type=type, title=title.strip())
+    return _back(case.id, note=f"Case {case.number} opened")
+
+
+@router.get("/cases/{case_id}")
+def case_page(
+    request: Request,
+    session: PageSession,
+    svc: Svc,
+    case_id: CaseId,
+    note: Annotated[str, Query(max_length=300)] = "",
+    alert: Annotated[str, Query(max_length=500)] = "",
+) -> Response:
+    actor = session.actor
+    view = case_service.get_case(svc, actor, case_id)
+    tasks = [t for t in case_service.my_queue(svc, actor).tasks if t.case_id == case_id]
+    return render(
+        request,
+        "case.html",
+        session,
+        title=view.case.title,
+        view=view,
+        tasks=tasks,
+        evidence=case_service.case_evidence(svc, actor, case_id),
+        timeline=case_service.case_timeline(svc, actor, case_id),
+        notes=case_service.list_notes(svc, actor, case_id=case_id),
+        note=note,
+        alert=alert,
+        retain_default=(date.today() + timedelta(days=365 * 7)).isoformat(),
+    )
+
+
+@router.post("/cases/{case_id}/evidence")
+async def add_evidence(
+    request: Request,
+    session: FormSession,
+    svc: Svc,
+    case_id: CaseId,
+    content: Annotated[UploadFile, File()],
+    description: Annotated[str, Form(max_length=2000)] = "",
+    retain_until: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    data = await content.read(MAX_EVIDENCE_BYTES + 1)
+    if len(data) > MAX_EVIDENCE_BYTES:
+        raise ValueError(f"evidence {content.filename}: larger than 50 MB")
+    item = case_service.add_evidence(
+        svc,
+        session.actor,
+        case_id,
+        data,
+        filename=content.filename or "upload",
+        description=description.strip(),
+        retain_until=retain_until,
+        files=evidence_files(request),
+    )
+    return _back(
+        case_id,
+        note=f"Evidence {item.filename} stored with SHA-256 {item.sha256}",
+        anchor="evidence",
+    )
+
+
+@router.post("/cases/{case_id}/evidence/{evidence_id}/verify")
+def verify_evidence(
+    request: Request,
+    session: FormSession,
+    svc: Svc,
+    case_id: CaseId,
+    evidence_id: Annotated[str, Path(max_length=64)],
+) -> Response:
+    try:
+        digest = case_service.verify_evidence(
+            svc, session.actor, evidence_id, evidence_files(request)
+        )
+    except case_service.EvidenceIntegrityError as broken:
+        return RedirectResponse(f"/cases/{case_id}?alert={broken}#evidence", status_code=303)
+    return _back(case_id, note=f"Verified: the content still hashes to {digest}", anchor="evidence")
+
+
+@router.post("/cases/{case_id}/tasks")
+def add_task(
+    session: FormSession,
+    svc: Svc,
+    case_id: CaseId,
+    title: Annotated[str, Form(max_length=500)] = "",
+    due: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    case_service.create_task(
+        svc, session.actor, case_id, title, assignee=session.actor.user, due=due or None
+    )
+    return _back(case_id, note="Task added", anchor="tasks")
+
+
+@router.post("/cases/{case_id}/notes")
+def add_note(
+    session: FormSession,
+    svc: Svc,
+    case_id: CaseId,
+    body: Annotated[str, Form(max_length=20000)] = "",
+) -> Response:
+    case_service.add_case_note(svc, session.actor, case_id, body)
+    return _back(case_id, note="Note added", anchor="notes")
