@@ -42,3 +42,22 @@ def test_add_evidence_and_verify_it(visit, live_writ, tmp_path):
     assert f"Verified: the content still hashes to {digest}" in page.inner_text(
         "[data-testid=note]"
     )
+
+
+def test_a_subject_profile_shows_sources_chart_and_timeline(visit, live_writ):
+    from helpers import put_statements
+
+    put_statements(
+        live_writ.services,
+        "profile-1",
+        "Person",
+        {"firstName": "Maria", "lastName": "Lopez", "birthDate": "1984-03-02"},
+        source="court_records",
+        record_id="C-1042",
+    )
+    officer = new_person(live_writ, {"officer"}, "Olivia Ortega")
+    sign_in(visit, officer, "investigation", start="/subjects/profile-1")
+    page = visit.page
+    assert page.inner_text("h1") == "Maria Lopez"
+    assert "court_records" in page.text_content("[data-testid=subject-values]")
+    assert "1984-03-02" in page.inner_text("[data-testid=timeline]")

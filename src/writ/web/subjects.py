@@ -1,12 +1,18 @@
-"""The subject profile: merged values, each with the sources it came from."""
+"""The subject profile: merged values each with its sources, the records from each source, the
+link chart (cytoscape.js, with a table for screen readers and no-script browsers) and the
+timeline."""
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import RedirectResponse, Response
 
+from writ.cases import service as case_service
+from writ.resolve import service as resolve_service
+from writ.service import NotFound
 from writ.service.subjects import get_entity
 from writ.web.guard import PageSession, Svc
 from writ.web.templating import render
@@ -32,10 +38,24 @@ def subject_profile(
     svc: Svc,
     entity_id: Annotated[str, Path(max_length=128)],
 ) -> Response:
-    subject = get_entity(svc, session.actor, entity_id)
+    actor = session.actor
+    subject = get_entity(svc, actor, entity_id)
     sources = sorted(
         {s.source for values in subject.properties.values() for v in values for s in v.sources}
     )
+    try:
+        records = resolve_service.subject_records(svc, actor, entity_id)
+    except NotFound:
+        records = []
+    graph = case_service.neighbours(svc, actor, entity_id, depth=1)
+    chart = {
+        "nodes": [{"id": n.id, "label": n.label, "kind": n.kind} for n in graph.nodes.values()],
+        "edges": [
+            {"source": e.source, "target": e.target, "label": e.label or e.type}
+            for e in graph.edge_list()
+        ],
+        "centre": entity_id,
+    }
     return render(
         request,
         "subject.html",
@@ -43,4 +63,9 @@ def subject_profile(
         title=subject.caption,
         subject=subject,
         sources=sources,
+        records=records,
+        graph=graph,
+        labels={n.id: n.label for n in graph.nodes.values()},
+        chart_json=json.dumps(chart, ensure_ascii=False).replace("</", "<\\/"),
+        timeline=case_service.subject_timeline(svc, actor, entity_id),
     )
