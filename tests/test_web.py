@@ -182,3 +182,10 @@ def test_a_demo_store_lists_its_published_accounts_on_the_sign_in_page(browser, 
     assert 'data-testid="demo-accounts"' in page.text
     assert "Olivia Ortega (officer)" in page.text and "private" not in page.text
     assert auth.current_code(auth.demo_secret("officer")) in page.text
+
+
+def test_sources_are_listed_with_their_legal_basis(browser, services):
+    admin = add_account(services, "root", {"admin"})
+    sign_in(browser, admin, "administration")
+    page = browser.get("/admin/sources")
+    assert page.status_code == 200 and "legal basis" in page.text

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
 
+from writ.ingest import service as ingest_service
 from writ.model.actor import ROLES
 from writ.service import auth
 from writ.service import users as user_service
@@ -82,4 +83,15 @@ def add_user(
             "secret": secret,
             "uri": auth.provisioning_uri(username.strip(), secret),
         },
+    )
+
+
+@router.get("/admin/sources")
+def sources_page(request: Request, session: PageSession, svc: Svc) -> Response:
+    return render(
+        request,
+        "admin_sources.html",
+        session,
+        title="Sources",
+        sources=ingest_service.list_sources(svc, session.actor),
     )

@@ -47,6 +47,7 @@ NAV: list[tuple[str, str, frozenset[str]]] = [
     ("/immigration", "Immigration cases", frozenset({"officer", "supervisor", "legal"})),
     ("/oversight", "Oversight", frozenset({"oversight", "admin"})),
     ("/audit", "Audit log", frozenset({"oversight", "admin"})),
+    ("/admin/sources", "Sources", frozenset({"admin", "custodian"})),
     ("/admin/users", "Users", frozenset({"admin"})),
 ]
 
