@@ -44,6 +44,8 @@ One line per person mentioned in a source row:
   expected_quarantine  the reason ingest must refuse the row, if it was broken on purpose
   validation_errors    columns whose bad optional value ingest keeps with a validation error
   noise                ";"-separated mistakes this row makes about this person (below)
+expected_quarantine and validation_errors are about the whole row: a row naming two people
+repeats them on both lines.
 
 Noise (count of person mentions)
 --------------------------------
