@@ -79,7 +79,7 @@ GIVEN_NAME = Comparison(
         Level("close", "spelt nearly the same", lambda: cll.JaroWinklerLevel("given", 0.92)),
         Level("sounds", "sounds the same", lambda: cll.ExactMatchLevel("given_phonetic")),
         Level("similar", "spelt somewhat alike", lambda: cll.JaroWinklerLevel("given", 0.8)),
-        Level("different", "different", cll.ElseLevel, fixed_m=0.002),
+        _else("different"),
     ),
 )
 
@@ -151,7 +151,7 @@ BIRTH_DATE = Comparison(
             _sql("ABS(CAST(birth_year_l AS INT) - CAST(birth_year_r AS INT)) < 5"),
         ),
         # A parent and a child of the same name at the same address differ here, and only here.
-        Level("different", "five or more years apart", cll.ElseLevel, fixed_m=0.002),
+        Level("different", "five or more years apart", cll.ElseLevel, fixed_m=0.01),
     ),
 )
 

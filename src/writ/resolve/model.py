@@ -35,7 +35,7 @@ MIN_WEIGHT, MAX_WEIGHT = -12.0, 24.0  # bounds on one level's learned weight (lo
 class Thresholds:
     """Match-weight cut-offs: at or above ``accept`` merge, at or above ``review`` ask a human."""
 
-    accept: float = 10.0
+    accept: float = 9.0
     review: float = 0.0
 
     def __post_init__(self) -> None:
