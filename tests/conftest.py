@@ -2,8 +2,8 @@
 
 PostgreSQL is at WRIT_TEST_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/test).
 With CI=true an unreachable PostgreSQL fails the run; elsewhere its tests are skipped, loudly.
-Each test gets a fresh database copied from a template migrated once per test session, so
-parallel test runs on one machine never share a database.
+SQLite tests get a fresh copy of a store migrated once per session; PostgreSQL tests share one
+database per test session, emptied before each test, so parallel test runs never share a database.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 from writ.audit import keys
 from writ.audit.ledger import Ledger
@@ -24,6 +25,7 @@ from writ.policy.engine import load_policy
 from writ.service import Services
 from writ.store import migrate
 from writ.store.engine import Store
+from writ.store.tables import metadata
 
 POSTGRES_URL = os.environ.get(
     "WRIT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -111,16 +113,61 @@ def db_url(
         return
     if _postgres_problem:
         pytest.skip(f"PostgreSQL unreachable: {_postgres_problem[0]}")
-    name = f"writ_t_{uuid.uuid4().hex[:12]}"
+    url = request.getfixturevalue("_postgres_database")
+    _wipe_postgres(url)
+    yield url
+
+
+@pytest.fixture(scope="session")
+def _postgres_database(_templates: dict[str, str]) -> Iterator[str]:
+    """This test session's own PostgreSQL database, copied once from the migrated template.
+
+    Creating and dropping a database per test costs seconds on PostgreSQL; emptying every table
+    costs milliseconds, so PostgreSQL tests share one database that is wiped before each test.
+    """
+    name = f"writ_s_{uuid.uuid4().hex[:12]}"
     admin = _admin_engine()
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{_templates["postgres"]}"'))
     try:
         yield _pg_url(name)
     finally:
+        _wipe_engines.pop(_pg_url(name), None)
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+_wipe_engines: dict[str, Engine] = {}
+
+
+def _wipe_postgres(url: str) -> None:
+    """Empty every table writ knows, drop tables a test made, restart sequences."""
+    engine = _wipe_engines.get(url)
+    if engine is None:
+        engine = _wipe_engines[url] = create_engine(url, poolclass=NullPool)
+    known = {table.name for table in metadata.sorted_tables} | {"alembic_version"}
+    with engine.begin() as connection:
+        # End anything a previous test left connected (a server thread, a killed subprocess).
+        connection.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
+        present = set(
+            connection.execute(
+                text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+            ).scalars()
+        )
+        for extra in sorted(present - known):
+            connection.execute(text(f'DROP TABLE IF EXISTS "{extra}" CASCADE'))
+        for table in reversed(metadata.sorted_tables):
+            connection.execute(table.delete())
+        for sequence in connection.execute(
+            text("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")
+        ).scalars():
+            connection.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
 
 
 @pytest.fixture(scope="session")
