@@ -189,3 +189,22 @@ def test_sources_are_listed_with_their_legal_basis(browser, services):
     sign_in(browser, admin, "administration")
     page = browser.get("/admin/sources")
     assert page.status_code == 200 and "legal basis" in page.text
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "/\\evil.example/", "https://evil.example/"])
+def test_sign_in_never_sends_you_off_site(browser, services, target):
+    ana = add_account(services, "ana", {"officer"})
+    form = browser.get("/sign-in")
+    token = re.search(r'name="form_token" value="([^"]+)"', form.text).group(1)
+    response = browser.post(
+        "/sign-in",
+        data={
+            "username": "ana",
+            "password": ana.password,
+            "code": ana.code(),
+            "purpose": "investigation",
+            "next": target,
+            "form_token": token,
+        },
+    )
+    assert response.status_code == 303 and response.headers["location"] == "/"

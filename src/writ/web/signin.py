@@ -27,7 +27,8 @@ ENDED = {
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
+    """Only a path on this site: no scheme, no host, no backslash a browser reads as a slash."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return "/"
 
