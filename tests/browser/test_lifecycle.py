@@ -56,10 +56,14 @@ def file(svc, who: Actor, case_id: str, kind: str, hours_ago: float, **fields: A
 
 def test_attempt_a_blocked_removal_and_see_the_cited_rule(visit, live_writ):
     officer = new_person(live_writ, {"officer"}, "Olivia Ortega")
-    case_id, _ = new_case(live_writ.services, as_actor(officer.username, {"officer"}))
     sign_in(visit, officer, "case-processing", start="/immigration")
-    visit.submit(f"a[href='/immigration/{case_id}']")
     page = visit.page
+    page.fill("#ic-name", "Jorge Ramírez")
+    page.fill("#ic-born", "1988-02-29")
+    page.fill("#ic-country", "Mexico")
+    page.fill("#ic-a", f"A-200-301-{next(_numbers)}")
+    visit.submit("button:has-text('Open the case')")
+    assert page.inner_text("h1") == "Jorge Ramírez"
     page.fill("#removal-flight", "XA123")
     visit.submit("text=Schedule removal")
     assert page.get_attribute("[data-testid=result]", "data-outcome") == "blocked"

@@ -60,6 +60,32 @@ def case_list(
     )
 
 
+@router.post("/immigration")
+def open_case(
+    session: FormSession,
+    svc: Svc,
+    subject_name: Annotated[str, Form(max_length=300)] = "",
+    birth_date: Annotated[str, Form(max_length=10)] = "",
+    country_of_birth: Annotated[str, Form(max_length=64)] = "",
+    a_number: Annotated[str, Form(max_length=32)] = "",
+) -> Response:
+    if not subject_name.strip():
+        raise ValueError("subject_name: enter the person's full name")
+    try:
+        born = date.fromisoformat(birth_date) if birth_date else None
+    except ValueError:
+        raise ValueError(f'birth_date: "{birth_date}" is not a date (YYYY-MM-DD)') from None
+    case = lc.open_case(
+        svc,
+        session.actor,
+        subject_name=subject_name.strip(),
+        birth_date=born,
+        country_of_birth=country_of_birth.strip() or None,
+        a_number_value=a_number.strip() or None,
+    )
+    return _back(case.id, note="Case opened")
+
+
 @router.get("/immigration/{case_id}")
 def case_page(
     request: Request,
