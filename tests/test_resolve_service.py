@@ -4,9 +4,9 @@ judgements, merge, split and undo with stable subject ids, export, policy and au
 from __future__ import annotations
 
 import pytest
+
 from helpers import actor, audit_rows, put_statements
 from test_resolve_support import hand_set_model
-
 from writ.model.actor import system_actor
 from writ.resolve import repository
 from writ.resolve import service as resolve
