@@ -28,6 +28,7 @@ from writ.ingest.rows import REASONS, Record, Rejected, RowMapper
 from writ.ingest.writer import BatchCounts, RunContext, problems_json, take_records, write_batch
 from writ.model.actor import Actor, system_actor
 from writ.model.resource import Resource
+from writ.search.index import index_entities
 from writ.service import NotFound, Services
 from writ.store.tables.ingest import ingest_runs, quarantine, source_records, sources
 
@@ -304,6 +305,8 @@ def _commit_batch(
             )
         context = RunContext(mapping.source.name, summary.run_id, source.name, mapping.sha256, now)
         counts = write_batch(session, context, mapped)
+        # The name index moves with the statements, in the same transaction.
+        index_entities(session, _entity_ids(mapped))
         session.execute(
             update(ingest_runs)
             .where(ingest_runs.c.id == summary.run_id)
@@ -329,6 +332,12 @@ def _commit_batch(
             **counts.as_dict(),
         )
     return counts
+
+
+def _entity_ids(mapped: list[tuple[int, Record | Rejected]]) -> list[str]:
+    return sorted(
+        {value.entity_id for _, rec in mapped if isinstance(rec, Record) for value in rec.values}
+    )
 
 
 def _finish(svc: Services, mapping: Mapping, summary: IngestSummary, position: int) -> None:
@@ -589,6 +598,7 @@ def _retry_one(
         summary.superseded.append(entry.id)
     else:
         take_records(session, context, [(entry.line, outcome)])
+        index_entities(session, _entity_ids([(entry.line, outcome)]))
         summary.released.append(entry.id)
     session.execute(
         update(quarantine)
