@@ -90,7 +90,7 @@ class Ledger:
     def append(self, session: Session, entry: Entry) -> int:
         """Append ``entry`` in the session's transaction; return its sequence number."""
         seq = _lock_and_size(session) + 1
-        row = {
+        row: dict[str, Any] = {
             "seq": seq,
             "ts": utcnow(),
             "actor": entry.actor,
@@ -105,9 +105,8 @@ class Ledger:
             "policy": entry.policy,
             "details": json.dumps(entry.details, sort_keys=True, default=str),
         }
-        session.execute(
-            insert(audit_entries).values(**row, leaf_hash=merkle.leaf_hash(canonical(row)))
-        )
+        session.execute(_INSERT_ENTRY, {**row, "leaf_hash": merkle.leaf_hash(canonical(row))})
+        session.info[_SIZE_KEY] = (session.get_transaction(), seq)
         return seq
 
     def seal(self, session: Session, force: bool = False) -> keys.TreeHead | None:
@@ -117,9 +116,7 @@ class Ledger:
         behind. Its frontier is the last head's, extended by the leaves appended since.
         """
         size = _lock_and_size(session)
-        last = session.execute(
-            select(tree_heads).order_by(tree_heads.c.tree_size.desc()).limit(1)
-        ).first()
+        last = session.execute(_LAST_HEAD).first()
         last_size = last.tree_size if last is not None else 0
         if last is not None and size == last_size:
             return _head_from_row(last._mapping) if force else None
@@ -142,20 +139,29 @@ class Ledger:
             frontier.append(bytes(leaf))
         head = keys.sign_tree_head(self._key, frontier.size, frontier.root(), now)
         session.execute(
-            insert(tree_heads).values(
-                tree_size=head.tree_size,
-                root_hash=head.root_hash,
-                ts=head.timestamp,
-                signature=head.signature,
-                key_fingerprint=head.key_fingerprint,
-                frontier=frontier.to_json(),
-            )
+            _INSERT_HEAD,
+            {
+                "tree_size": head.tree_size,
+                "root_hash": head.root_hash,
+                "ts": head.timestamp,
+                "signature": head.signature,
+                "key_fingerprint": head.key_fingerprint,
+                "frontier": frontier.to_json(),
+            },
         )
         return head
 
 
 # An arbitrary constant naming writ's ledger lock among PostgreSQL's advisory locks.
 _LEDGER_LOCK = 0x77726974
+# Statements built once: every service call runs them.
+_ADVISORY_LOCK = select(func.pg_advisory_xact_lock(_LEDGER_LOCK))
+_SIZE = select(func.coalesce(func.max(audit_entries.c.seq), 0))
+_LAST_HEAD = select(tree_heads).order_by(tree_heads.c.tree_size.desc()).limit(1)
+_INSERT_ENTRY = insert(audit_entries)
+_INSERT_HEAD = insert(tree_heads)
+# session.info key: (the transaction that holds the lock, the ledger's size in it).
+_SIZE_KEY = "writ.ledger.size"
 
 
 def _lock_and_size(session: Session) -> int:
@@ -165,11 +171,14 @@ def _lock_and_size(session: Session) -> int:
     transaction-scoped advisory lock, which writes nothing. Holding it to commit keeps the
     sequence gapless: a rolled-back append leaves no hole.
     """
+    known = session.info.get(_SIZE_KEY)
+    if known is not None and known[0] is session.get_transaction():
+        return int(known[1])  # this transaction already holds the lock and appended
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(func.pg_advisory_xact_lock(_LEDGER_LOCK)))
-    return int(
-        session.execute(select(func.coalesce(func.max(audit_entries.c.seq), 0))).scalar_one()
-    )
+        session.execute(_ADVISORY_LOCK)
+    size = int(session.execute(_SIZE).scalar_one())
+    session.info[_SIZE_KEY] = (session.get_transaction(), size)
+    return size
 
 
 def _head_from_row(row: Any) -> keys.TreeHead:
