@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export WRIT_HOME ?= $(CURDIR)/var/demo
 
-.PHONY: demo test install lint typecheck pytest bench clean web chromium browser screenshots
+.PHONY: demo test install lint typecheck pytest bench clean web chromium pango browser screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,13 +35,21 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	fi
 
-browser: web chromium
+# Pango for WeasyPrint, which renders the report of investigation as a tagged PDF.
+pango:
+	@if ! ldconfig -p | grep -q libpangoft2-1.0; then \
+	  echo "installing Debian's Pango with apt-get"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    libpango-1.0-0 libpangoft2-1.0-0; \
+	fi
+
+browser: web chromium pango
 
 # Screenshots of the main pages into docs/screenshots/ (from the browser tests' pages).
 screenshots: install browser
 	WRIT_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/pytest -q tests/browser/test_screenshots.py
 
-demo: install web
+demo: install web pango
 	$(BIN)/writ init --demo
 	$(BIN)/writ demo load
 	@echo "Open http://127.0.0.1:$${WRIT_PORT:-8000}/ and sign in as one of the demo users above;"

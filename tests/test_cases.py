@@ -1,6 +1,10 @@
 """Cases, subjects on cases, deconfliction, links, leads, tasks, queues, notifications, notes,
 timeline and the report of investigation."""
 
+import contextlib
+import re
+import zlib
+
 import pytest
 
 from helpers import actor, audit_rows, put_statements
@@ -184,3 +188,33 @@ def test_report_of_investigation_is_accessible_html(services):
     assert "Surveillance log attached." in html
     with pytest.raises(AccessDenied):
         cases.report_html(services, MIA, case.id)
+
+
+def _pdf_objects(pdf: bytes) -> bytes:
+    """Every object of a PDF, its compressed streams inflated, as one byte string to search."""
+    inflated = [pdf]
+    for stream in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        with contextlib.suppress(zlib.error):
+            inflated.append(zlib.decompress(stream.group(1)))
+    return b"\n".join(inflated)
+
+
+def test_report_of_investigation_as_a_tagged_pdf(services):
+    _person(services, "p-1", "Ana Reyes", birthDate="1990-04-02")
+    case = cases.open_case(services, NYC, type="investigation", title="Ring")
+    cases.add_subject(services, NYC, case.id, "p-1", "target")
+    pdf = cases.report_pdf(services, NYC, case.id)
+    assert pdf.startswith(b"%PDF-")
+    objects = _pdf_objects(pdf)
+    # Tagged: a structure tree with headings and a table, marked content, a language, a title shown.
+    for needle in (
+        b"/StructTreeRoot",
+        b"/Marked true",
+        b"/Lang",
+        b"/H1",
+        b"/Table",
+        b"/DisplayDocTitle true",
+    ):
+        assert needle in objects, needle
+    with pytest.raises(AccessDenied):
+        cases.report_pdf(services, MIA, case.id)

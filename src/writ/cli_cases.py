@@ -107,10 +107,17 @@ def queue_command() -> None:
 
 @cases_app.command("report")
 def report_command(
-    case_id: str, out: Annotated[Path, typer.Option("--out", help="HTML file to write.")]
+    case_id: str,
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="File to write: a .pdf name gives a tagged PDF, else HTML."),
+    ],
 ) -> None:
-    """Write the report of investigation as accessible HTML."""
-    out.write_text(cases.report_html(open_services(), _operator(), case_id), encoding="utf-8")
+    """Write the report of investigation as accessible HTML, or as a tagged PDF (PDF/UA-1)."""
+    if out.suffix.lower() == ".pdf":
+        out.write_bytes(cases.report_pdf(open_services(), _operator(), case_id))
+    else:
+        out.write_text(cases.report_html(open_services(), _operator(), case_id), encoding="utf-8")
     console.print(f"report written to {out}")
 
 

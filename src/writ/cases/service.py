@@ -41,7 +41,7 @@ from writ.cases.records import (
     record_event,
     require,
 )
-from writ.cases.report import report_html
+from writ.cases.report import report_html, report_pdf
 from writ.cases.timeline import TimelineEvent, case_timeline, subject_timeline
 from writ.model.actor import Actor
 from writ.model.resource import Resource
@@ -85,6 +85,7 @@ __all__ = [
     "record_custody",
     "record_event",
     "report_html",
+    "report_pdf",
     "retrieve_evidence",
     "shortest_path",
     "subject_timeline",
