@@ -20,6 +20,7 @@ from writ.lifecycle.facts import OperationContext
 from writ.lifecycle.rules import default_rule_book
 from writ.lifecycle.service.records import build_facts, inserted_id, load_overrides, ts
 from writ.service import Operation
+from writ.store.tables.cases import timeline_events
 from writ.store.tables.lifecycle import gated_actions
 
 
@@ -117,10 +118,40 @@ def run_gate(
         )
     )
     attempt_id = inserted_id(result)
+    _on_timeline(op, case, action, evaluation, attempt_id, now)
     op.details.update(gate_details(evaluation, attempt_id))
     if evaluation.blocked:
         op.outcome = "blocked"
     return evaluation, attempt_id
+
+
+def _on_timeline(
+    op: Operation,
+    case: RowMapping,
+    action: str,
+    evaluation: Evaluation,
+    attempt_id: int,
+    now: datetime,
+) -> None:
+    """Put the attempt on the timelines of the linked investigation case and of the subject."""
+    if not case["investigation_case_id"] and not case["entity_id"]:
+        return
+    if evaluation.blocked:
+        summary = f"{action} blocked on {case['id']} by {', '.join(evaluation.fired())}"
+    else:
+        summary = f"{action} on {case['id']} (state {case['state']})"
+    op.session.execute(
+        insert(timeline_events).values(
+            case_id=case["investigation_case_id"],
+            entity_id=case["entity_id"],
+            occurred_at=ts(now),
+            kind=f"lifecycle.{action}"[:48],
+            summary=summary,
+            source="lifecycle",
+            actor=op.actor.user,
+            ref=f"gated-action:{attempt_id}",
+        )
+    )
 
 
 def result_of(
