@@ -208,27 +208,15 @@ def _start(svc: Services, actor: Actor, mapping: Mapping, source: Source) -> Ing
         )
         if run is None:
             summary = IngestSummary(uuid.uuid4().hex, name, source.name, mapping.sha256, 0)
-            session.execute(
-                insert(ingest_runs).values(
-                    id=summary.run_id,
-                    source=name,
-                    mapping_sha256=mapping.sha256,
-                    input=source.name,
-                    input_sha256=source.identity,
-                    status="running",
-                    position=0,
-                    last_line=0,
-                    rows_read=0,
-                    rows_new=0,
-                    rows_changed=0,
-                    rows_unchanged=0,
-                    rows_quarantined=0,
-                    statements_added=0,
-                    statements_superseded=0,
-                    started_by=actor.user,
-                    started_at=now,
-                    updated_at=now,
-                )
+            _insert_run(
+                session,
+                summary.run_id,
+                mapping,
+                source.name,
+                source.identity,
+                actor,
+                now,
+                finished=False,
             )
         else:
             summary = IngestSummary(
@@ -538,30 +526,49 @@ def _mapping_for(session: Session, name: str, mapping_path: Path | str | None) -
 
 def _retry_run(session: Session, mapping: Mapping, actor: Actor, now: str) -> str:
     run_id = uuid.uuid4().hex
+    input_sha256 = hashlib.sha256(run_id.encode()).hexdigest()
+    _insert_run(session, run_id, mapping, "quarantine", input_sha256, actor, now, finished=True)
+    return run_id
+
+
+def _insert_run(
+    session: Session,
+    run_id: str,
+    mapping: Mapping,
+    input_name: str,
+    input_sha256: str,
+    actor: Actor,
+    now: str,
+    *,
+    finished: bool,
+) -> None:
+    """A new run with every counter at zero: running (an ingest) or finished (a retry's record)."""
+    counters = [
+        "position",
+        "last_line",
+        "rows_read",
+        "rows_new",
+        "rows_changed",
+        "rows_unchanged",
+        "rows_quarantined",
+        "statements_added",
+        "statements_superseded",
+    ]
     session.execute(
         insert(ingest_runs).values(
             id=run_id,
             source=mapping.source.name,
             mapping_sha256=mapping.sha256,
-            input="quarantine",
-            input_sha256=hashlib.sha256(run_id.encode()).hexdigest(),
-            status="finished",
-            position=0,
-            last_line=0,
-            rows_read=0,
-            rows_new=0,
-            rows_changed=0,
-            rows_unchanged=0,
-            rows_quarantined=0,
-            statements_added=0,
-            statements_superseded=0,
+            input=input_name,
+            input_sha256=input_sha256,
+            status="finished" if finished else "running",
             started_by=actor.user,
             started_at=now,
             updated_at=now,
-            finished_at=now,
+            finished_at=now if finished else None,
+            **dict.fromkeys(counters, 0),
         )
     )
-    return run_id
 
 
 def _retry_one(
