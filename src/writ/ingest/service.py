@@ -192,13 +192,17 @@ def _start(svc: Services, actor: Actor, mapping: Mapping, source: Source) -> Ing
     with svc.operation(actor, "import", _source_resource(name), audit_action="ingest.start") as op:
         session = op.session
         _register(session, mapping, now)
+        # FOR UPDATE: a killed ingest's last batch may still be committing on the server; wait
+        # for it, so the resumed position is the committed one.
         run = session.execute(
-            select(ingest_runs).where(
+            select(ingest_runs)
+            .where(
                 ingest_runs.c.source == name,
                 ingest_runs.c.status == "running",
                 ingest_runs.c.mapping_sha256 == mapping.sha256,
                 ingest_runs.c.input_sha256 == source.identity,
             )
+            .with_for_update()
         ).first()
         session.execute(
             update(ingest_runs)
