@@ -521,6 +521,29 @@ def _load_lead(session: Session, lead_id: str) -> Lead:
     return _lead(row)
 
 
+LEAD_STATUSES = ("new", "triaged", "converted", "closed")
+
+
+def list_leads(svc: Services, actor: Actor, *, status: str | None = None) -> list[Lead]:
+    """The leads of the actor's unit, newest first (all statuses, or one)."""
+    if status is not None and status not in LEAD_STATUSES:
+        raise ValueError(f"lead status {status!r} is not one of {list(LEAD_STATUSES)}")
+    with svc.operation(actor, "search", Resource("lead", "*", actor.unit)) as op:
+        query = select(leads).where(leads.c.unit == actor.unit)
+        if status is not None:
+            query = query.where(leads.c.status == status)
+        found = [_lead(r) for r in op.session.execute(query.order_by(leads.c.received_at.desc()))]
+        op.details.update(status=status, count=len(found))
+        return found
+
+
+def get_lead(svc: Services, actor: Actor, lead_id: str) -> Lead:
+    with svc.operation(actor, "read", audit_action="lead.read") as op:
+        lead = _load_lead(op.session, lead_id)
+        op.authorize(Resource("lead", lead.id, lead.unit))
+        return lead
+
+
 def take_lead(
     svc: Services, actor: Actor, *, summary: str, source: str, unit: str | None = None
 ) -> Lead:

@@ -28,7 +28,7 @@ from writ.resolve.model import LinkageModel, Thresholds
 from writ.resolve.records import SourcedPerson, load_people, probe_keys
 from writ.service import AccessDenied, NotFound, Services
 from writ.service.subjects import load_statements, person_resource
-from writ.store.tables.resolve import resolve_records, resolve_subjects
+from writ.store.tables.resolve import resolve_events, resolve_records, resolve_subjects
 
 __all__ = [
     "NOT_SAME",
@@ -40,8 +40,10 @@ __all__ = [
     "ClusterRow",
     "JudgementView",
     "RecordView",
+    "ResolutionEvent",
     "ReviewItem",
     "RunSummary",
+    "SubjectResolution",
     "Thresholds",
     "decide",
     "export_clusters",
@@ -53,6 +55,7 @@ __all__ = [
     "run",
     "split",
     "subject_records",
+    "subject_resolution",
     "train_model",
     "undo",
 ]
@@ -702,6 +705,70 @@ def subject_records(svc: Services, actor: Actor, subject_id: str) -> list[Record
         _check_read(svc, actor, op.session, sorted(rows))
         op.details["records"] = len(rows)
         return [_record_view(rows[e]) for e in sorted(rows)]
+
+
+@dataclass(frozen=True)
+class ResolutionEvent:
+    """A merge, split, decision or undo that moved records in or out of a subject."""
+
+    id: int
+    kind: str
+    user: str
+    reason: str
+    created_at: str
+    changes: dict[str, list[str]]  # entity id -> [subject before, subject after]
+    undoes: int | None
+    undone_by: int | None
+
+
+@dataclass(frozen=True)
+class SubjectResolution:
+    subject_id: str
+    records: list[RecordView]
+    history: list[ResolutionEvent]
+
+
+PERSON_EVENTS = ("merge", "split", "decide", "undo")
+
+
+def subject_resolution(svc: Services, actor: Actor, record_or_subject: str) -> SubjectResolution:
+    """The subject a record belongs to now (or the subject of that id): its stable id, its
+    records, and every merge, split, decision and undo that touched it or its records."""
+    with svc.operation(actor, "read", audit_action="subject.resolution") as op:
+        session = op.session
+        own = repo.record_features(session, [record_or_subject]).get(record_or_subject)
+        subject_id = own.subject_id if own is not None else record_or_subject
+        members = sorted(repo.subject_members(session, {subject_id}))
+        if not members:
+            raise NotFound(f"no subject or resolved record {record_or_subject}")
+        op.authorize(Resource("subject", subject_id))
+        _check_read(svc, actor, session, members)
+        rows = repo.record_features(session, members)
+        events = list(
+            session.execute(
+                select(resolve_events)
+                .where(resolve_events.c.kind.in_(PERSON_EVENTS))
+                .order_by(resolve_events.c.id)
+            )
+        )
+        undone = {e.undoes: e.id for e in events if e.undoes is not None}
+        mine = set(members)
+        history = [
+            ResolutionEvent(
+                id=e.id,
+                kind=e.kind,
+                user=e.user,
+                reason=e.reason,
+                created_at=e.created_at,
+                changes=dict(e.changes),
+                undoes=e.undoes,
+                undone_by=undone.get(e.id),
+            )
+            for e in events
+            if mine & set(e.changes) or any(subject_id in pair for pair in e.changes.values())
+        ]
+        op.details.update(subject=subject_id, records=len(members), events=len(history))
+        return SubjectResolution(subject_id, [_record_view(rows[e]) for e in members], history)
 
 
 def export_clusters(svc: Services, actor: Actor) -> Iterator[ClusterRow]:

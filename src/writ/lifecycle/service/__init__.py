@@ -52,6 +52,7 @@ from writ.lifecycle.service.operations import (
     execute_operation_case,
     field_worklist,
     get_operation_plan,
+    list_operation_plans,
 )
 from writ.lifecycle.service.oversight import (
     OverdueItem,
@@ -110,6 +111,7 @@ __all__ = [
     "investigate_claim",
     "list_cases",
     "list_facilities",
+    "list_operation_plans",
     "list_rules",
     "locate_detainee",
     "open_case",

@@ -255,6 +255,19 @@ def get_operation_plan(svc: Services, actor: Actor, plan_id: str) -> OperationPl
     return view
 
 
+def list_operation_plans(svc: Services, actor: Actor) -> list[OperationPlan]:
+    """The operation plans of the actor's unit, newest first."""
+    with svc.operation(actor, "search", Resource("operation-plan", "*", unit=actor.unit)) as op:
+        rows = op.session.execute(
+            select(operation_plans)
+            .where(operation_plans.c.unit == actor.unit)
+            .order_by(operation_plans.c.created_at.desc())
+        ).mappings()
+        plans = [_plan_view(op.session, row) for row in rows]
+        op.details["rows"] = len(plans)
+    return plans
+
+
 def field_worklist(svc: Services, actor: Actor, plan_id: str) -> list[WorklistItem]:
     """The approved cases of a plan as field officers see them: name, A-number, case status,
     warrant status and the gate result right now. Nothing about where anyone is."""
