@@ -15,7 +15,23 @@ from starlette.responses import Response
 
 from writ import __version__
 from writ.api import problems
-from writ.api.routers import audit, cases, lifecycle, resolve, search, sessions, subjects, users
+from writ.api.routers import (
+    audit,
+    cases,
+    evidence,
+    graph,
+    ingest,
+    lifecycle,
+    oversight,
+    proofs,
+    resolve,
+    search,
+    sessions,
+    subjects,
+    tasks,
+    timeline,
+    users,
+)
 from writ.service import Services
 from writ.service.runtime import open_services
 from writ.service.settings import load_settings
@@ -95,7 +111,23 @@ def create_app(
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__, "store": svc.store.dialect}
 
-    for concern in (sessions, users, audit, subjects, cases, resolve, search, lifecycle):
+    for concern in (
+        sessions,
+        users,
+        audit,
+        subjects,
+        cases,
+        resolve,
+        search,
+        lifecycle,
+        ingest,
+        tasks,
+        evidence,
+        graph,
+        timeline,
+        oversight,
+        proofs,
+    ):
         router.include_router(concern.router)
     router.include_router(lifecycle.public)
     app.include_router(router)
