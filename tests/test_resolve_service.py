@@ -10,6 +10,7 @@ from test_resolve_support import hand_set_model
 from writ.model.actor import system_actor
 from writ.resolve import repository
 from writ.resolve import service as resolve
+from writ.search.service import reindex
 from writ.service import AccessDenied, Services
 
 CUSTODIAN = system_actor("resolve")
@@ -115,6 +116,37 @@ def test_match_one_returns_ranked_candidates_with_explanations(svc: Services) ->
     assert any(line.startswith("date of birth: day and month swapped") for line in best.explanation)
     assert [c.weight for c in candidates] == sorted((c.weight for c in candidates), reverse=True)
     assert resolve.match_one(svc, OFFICER, {"firstName": ["Zed"], "lastName": ["Nobody"]}) == []
+
+
+def test_match_one_gives_the_batch_linker_s_weight_for_the_same_pair(svc: Services) -> None:
+    """The look-up scores in Python, the batch in Splink: a record looked up by its own values
+    gets, against each other record, the weight the batch run stored for that pair."""
+    resolve.run(svc, CUSTODIAN)
+    with svc.store.transaction() as session:
+        stored = {p.key: p for p in repository.matches_among(session, set(PEOPLE))}
+    compared = 0
+    for entity_id, props in PEOPLE.items():
+        for candidate in resolve.match_one(svc, OFFICER, {k: [v] for k, v in props.items()}):
+            other = candidate.record.entity_id
+            key = (min(entity_id, other), max(entity_id, other))
+            if other != entity_id and key in stored:
+                pair = stored[key]
+                assert candidate.weight == round(pair.weight, 2), key
+                assert candidate.outcome == pair.outcome(hand_set_model().thresholds), key
+                compared += 1
+    assert compared >= 4
+
+
+def test_match_one_finds_a_misspelt_name_through_the_name_index(svc: Services) -> None:
+    """No look-up key is shared (another birth year, the given name misspelt so it sounds
+    different): only the name index brings the record in."""
+    resolve.run(svc, CUSTODIAN)
+    probe = {"firstName": ["Olenka"], "lastName": ["Chevchenko"], "birthDate": ["1991"]}
+    assert resolve.match_one(svc, OFFICER, probe) == []
+    reindex(svc, CUSTODIAN)
+    found = resolve.match_one(svc, OFFICER, probe)
+    assert [c.record.entity_id for c in found] == ["e-lone"]
+    assert any(line.startswith("given name: spelt nearly") for line in found[0].explanation)
 
 
 def test_review_show_gives_both_records_and_the_explanation(svc: Services) -> None:

@@ -3,23 +3,35 @@
 Each comparison is a list of levels from the most to the least alike; a pair of records falls in
 the first level whose condition holds. Splink learns a match weight for every level. The labels
 here are what a reviewer reads in an explanation: "date of birth: day and month swapped (-1.2)".
-Levels are built for any Splink backend (DuckDB, Spark) from the same definitions.
+
+Every level's condition is written once here and rendered two ways: as Splink's SQL (for batch
+linkage on DuckDB or Spark) and as a Python test of two feature rows (for the single-record
+look-up, which scores a few candidates without starting a database). Both follow SQL's rule that
+a comparison with an unknown value is not true. ``tests/test_resolve_scoring.py`` checks that the
+two renderings put every pair in the same level.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
+from typing import Any
 
+import jellyfish
 import splink.comparison_level_library as cll
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
+
+Row = Mapping[str, Any]
+Holds = Callable[[Row, Row], bool]  # the level's condition on a (left, right) pair of rows
+Make = Callable[[], ComparisonLevelCreator]  # the same condition as a Splink comparison level
 
 
 @dataclass(frozen=True)
 class Level:
     key: str
     label: str
-    make: Callable[[], ComparisonLevelCreator]
+    make: Make
+    holds: Holds
     is_null: bool = False
     # Known, not learned: how often one person's two records fall in this level. Set where
     # households (twins, a father and son of one name at one address) would otherwise teach
@@ -41,18 +53,140 @@ class Comparison:
                 return level
         raise KeyError(f"comparison {self.name}: no level {key!r}")
 
+    def level_of(self, left: Row, right: Row) -> str:
+        """The key of the first level whose condition holds for the pair (Python rendering)."""
+        for level in self.levels:
+            if level.holds(left, right):
+                return level.key
+        raise ValueError(f"comparison {self.name}: no level holds and there is no else level")
 
-def _sql(condition: str) -> Callable[[], ComparisonLevelCreator]:
-    return lambda: cll.CustomLevel(condition)
+
+# -- conditions, each as (Splink level, Python test) ---------------------------------------------
+
+
+def _eq(left: Row, a: str, right: Row, b: str) -> bool:
+    """SQL ``a_l = b_r``: false when either value is unknown."""
+    x, y = left.get(a), right.get(b)
+    return x is not None and y is not None and x == y
+
+
+def _known(left: Row, right: Row, column: str) -> bool:
+    return left.get(column) is not None and right.get(column) is not None
+
+
+def exact(column: str) -> tuple[Make, Holds]:
+    return (
+        lambda: cll.ExactMatchLevel(column),
+        lambda left, right: _eq(left, column, right, column),
+    )
+
+
+def jaro_winkler(column: str, threshold: float) -> tuple[Make, Holds]:
+    # jellyfish and DuckDB's jaro_winkler_similarity agree (same algorithm, prefix scale 0.1).
+    return (
+        lambda: cll.JaroWinklerLevel(column, threshold),
+        lambda left, right: (
+            _known(left, right, column)
+            and jellyfish.jaro_winkler_similarity(left[column], right[column]) >= threshold
+        ),
+    )
+
+
+def damerau_levenshtein(column: str, distance: int) -> tuple[Make, Holds]:
+    return (
+        lambda: cll.DamerauLevenshteinLevel(column, distance),
+        lambda left, right: (
+            _known(left, right, column)
+            and jellyfish.damerau_levenshtein_distance(left[column], right[column]) <= distance
+        ),
+    )
+
+
+def array_intersect(column: str) -> tuple[Make, Holds]:
+    return (
+        lambda: cll.ArrayIntersectLevel(column),
+        lambda left, right: (
+            _known(left, right, column) and bool(set(left[column]) & set(right[column]))
+        ),
+    )
+
+
+def custom(sql: str, holds: Holds) -> tuple[Make, Holds]:
+    return (lambda: cll.CustomLevel(sql), holds)
 
 
 def _null(column: str) -> Level:
-    return Level("missing", "missing on one record", lambda: cll.NullLevel(column), is_null=True)
+    return Level(
+        "missing",
+        "missing on one record",
+        lambda: cll.NullLevel(column),
+        lambda left, right: left.get(column) is None or right.get(column) is None,
+        is_null=True,
+    )
 
 
-def _else(label: str) -> Level:
-    return Level("different", label, cll.ElseLevel)
+def _else(label: str, fixed_m: float | None = None) -> Level:
+    return Level("different", label, cll.ElseLevel, lambda left, right: True, fixed_m=fixed_m)
 
+
+def _names_swapped(left: Row, right: Row) -> bool:
+    return _eq(left, "given_first", right, "family_first") and _eq(
+        left, "family_first", right, "given_first"
+    )
+
+
+NAMES_SWAPPED = custom(
+    "given_first_l = family_first_r AND family_first_l = given_first_r", _names_swapped
+)
+
+
+def _one_of_two(left: Row, right: Row) -> bool:
+    return (
+        _eq(left, "family_first", right, "family")
+        or _eq(left, "family", right, "family_first")
+        or _eq(left, "family_last", right, "family")
+        or _eq(left, "family", right, "family_last")
+    )
+
+
+def _birth_partial(left: Row, right: Row) -> bool:
+    return (
+        _eq(left, "birth_year", right, "birth_year")
+        and (left.get("birth_date") is None or right.get("birth_date") is None)
+        and (
+            left.get("birth_month") is None
+            or right.get("birth_month") is None
+            or left["birth_month"] == right["birth_month"]
+        )
+    )
+
+
+def _day_month_swapped(left: Row, right: Row) -> bool:
+    return (
+        _eq(left, "birth_year", right, "birth_year")
+        and _eq(left, "birth_month", right, "birth_day")
+        and _eq(left, "birth_day", right, "birth_month")
+    )
+
+
+def _within_5_years(left: Row, right: Row) -> bool:
+    return (
+        _known(left, right, "birth_year")
+        and abs(int(left["birth_year"]) - int(right["birth_year"])) < 5
+    )
+
+
+def _same_address(left: Row, right: Row) -> bool:
+    return _eq(left, "street", right, "street") and _eq(
+        left, "street_number", right, "street_number"
+    )
+
+
+_STREET_CLOSE = jaro_winkler("street", 0.9)
+_NUMBER_SAME = exact("street_number")
+
+
+# -- the comparisons ----------------------------------------------------------------------------
 
 GIVEN_NAME = Comparison(
     name="given_name",
@@ -60,25 +194,17 @@ GIVEN_NAME = Comparison(
     columns=("given", "given_first", "given_keys", "given_phonetic", "family", "family_first"),
     levels=(
         _null("given"),
-        Level("exact", "the same", lambda: cll.ExactMatchLevel("given")),
-        Level(
-            "swapped",
-            "given and family names swapped",
-            _sql("given_first_l = family_first_r AND family_first_l = given_first_r"),
-        ),
+        Level("exact", "the same", *exact("given")),
+        Level("swapped", "given and family names swapped", *NAMES_SWAPPED),
         Level(
             "first_name",
             "first given name the same, other given names differ",
-            lambda: cll.ExactMatchLevel("given_first"),
+            *exact("given_first"),
         ),
-        Level(
-            "nickname",
-            "a nickname or short form",
-            lambda: cll.ArrayIntersectLevel("given_keys"),
-        ),
-        Level("close", "spelt nearly the same", lambda: cll.JaroWinklerLevel("given", 0.92)),
-        Level("sounds", "sounds the same", lambda: cll.ExactMatchLevel("given_phonetic")),
-        Level("similar", "spelt somewhat alike", lambda: cll.JaroWinklerLevel("given", 0.8)),
+        Level("nickname", "a nickname or short form", *array_intersect("given_keys")),
+        Level("close", "spelt nearly the same", *jaro_winkler("given", 0.92)),
+        Level("sounds", "sounds the same", *exact("given_phonetic")),
+        Level("similar", "spelt somewhat alike", *jaro_winkler("given", 0.8)),
         _else("different"),
     ),
 )
@@ -89,28 +215,25 @@ FAMILY_NAME = Comparison(
     columns=("family", "family_first", "family_last", "family_phonetic", "given_first"),
     levels=(
         _null("family"),
-        Level("exact", "the same", lambda: cll.ExactMatchLevel("family")),
-        Level(
-            "swapped",
-            "given and family names swapped",
-            _sql("given_first_l = family_first_r AND family_first_l = given_first_r"),
-        ),
+        Level("exact", "the same", *exact("family")),
+        Level("swapped", "given and family names swapped", *NAMES_SWAPPED),
         Level(
             "one_of_two",
             "double surname written in full on one record, cut to one on the other",
-            _sql(
+            *custom(
                 "(family_first_l = family_r OR family_l = family_first_r"
-                " OR family_last_l = family_r OR family_l = family_last_r)"
+                " OR family_last_l = family_r OR family_l = family_last_r)",
+                _one_of_two,
             ),
         ),
         Level(
             "first_same",
             "first family name the same, second differs",
-            lambda: cll.ExactMatchLevel("family_first"),
+            *exact("family_first"),
         ),
-        Level("close", "spelt nearly the same", lambda: cll.JaroWinklerLevel("family", 0.92)),
-        Level("sounds", "sounds the same", lambda: cll.ExactMatchLevel("family_phonetic")),
-        Level("similar", "spelt somewhat alike", lambda: cll.JaroWinklerLevel("family", 0.8)),
+        Level("close", "spelt nearly the same", *jaro_winkler("family", 0.92)),
+        Level("sounds", "sounds the same", *exact("family_phonetic")),
+        Level("similar", "spelt somewhat alike", *jaro_winkler("family", 0.8)),
         _else("different"),
     ),
 )
@@ -121,37 +244,48 @@ BIRTH_DATE = Comparison(
     columns=("birth_year", "birth_date", "birth_month", "birth_day"),
     levels=(
         _null("birth_year"),
-        Level("exact", "the same", lambda: cll.ExactMatchLevel("birth_date")),
+        Level("exact", "the same", *exact("birth_date")),
         Level(
             "partial",
             "only partly known on one record, the known part agrees",
-            _sql(
+            *custom(
                 "birth_year_l = birth_year_r AND (birth_date_l IS NULL OR birth_date_r IS NULL)"
                 " AND (birth_month_l IS NULL OR birth_month_r IS NULL"
-                " OR birth_month_l = birth_month_r)"
+                " OR birth_month_l = birth_month_r)",
+                _birth_partial,
             ),
         ),
         Level(
             "day_month_swapped",
             "day and month swapped",
-            _sql(
+            *custom(
                 "birth_year_l = birth_year_r AND birth_month_l = birth_day_r"
-                " AND birth_day_l = birth_month_r"
+                " AND birth_day_l = birth_month_r",
+                _day_month_swapped,
             ),
         ),
         Level(
             "one_digit",
             "one digit differs or two digits transposed",
-            lambda: cll.DamerauLevenshteinLevel("birth_date", 1),
+            *damerau_levenshtein("birth_date", 1),
         ),
-        Level("same_year", "same year, month or day differ", _sql("birth_year_l = birth_year_r")),
+        Level(
+            "same_year",
+            "same year, month or day differ",
+            *custom(
+                "birth_year_l = birth_year_r",
+                lambda left, right: _eq(left, "birth_year", right, "birth_year"),
+            ),
+        ),
         Level(
             "within_5_years",
             "different, less than five years apart",
-            _sql("ABS(CAST(birth_year_l AS INT) - CAST(birth_year_r AS INT)) < 5"),
+            *custom(
+                "ABS(CAST(birth_year_l AS INT) - CAST(birth_year_r AS INT)) < 5", _within_5_years
+            ),
         ),
         # A parent and a child of the same name at the same address differ here, and only here.
-        Level("different", "five or more years apart", cll.ElseLevel, fixed_m=0.01),
+        _else("five or more years apart", fixed_m=0.01),
     ),
 )
 
@@ -162,7 +296,7 @@ A_NUMBER = Comparison(
     strong=True,
     levels=(
         _null("a_number"),
-        Level("exact", "the same", lambda: cll.ExactMatchLevel("a_number")),
+        Level("exact", "the same", *exact("a_number")),
         _else("two different A-numbers"),
     ),
 )
@@ -174,12 +308,8 @@ PASSPORT = Comparison(
     strong=True,
     levels=(
         _null("passport"),
-        Level("exact", "the same", lambda: cll.ExactMatchLevel("passport")),
-        Level(
-            "one_char",
-            "one character differs",
-            lambda: cll.DamerauLevenshteinLevel("passport", 1),
-        ),
+        Level("exact", "the same", *exact("passport")),
+        Level("one_char", "one character differs", *damerau_levenshtein("passport", 1)),
         _else("different passports"),
     ),
 )
@@ -191,17 +321,9 @@ ID_NUMBER = Comparison(
     strong=True,
     levels=(
         _null("id_number"),
-        Level("exact", "the same", lambda: cll.ExactMatchLevel("id_number")),
-        Level(
-            "one_char",
-            "one character differs",
-            lambda: cll.DamerauLevenshteinLevel("id_number", 1),
-        ),
-        Level(
-            "two_chars",
-            "two characters differ",
-            lambda: cll.DamerauLevenshteinLevel("id_number", 2),
-        ),
+        Level("exact", "the same", *exact("id_number")),
+        Level("one_char", "one character differs", *damerau_levenshtein("id_number", 1)),
+        Level("two_chars", "two characters differ", *damerau_levenshtein("id_number", 2)),
         _else("different"),
     ),
 )
@@ -212,7 +334,7 @@ GENDER = Comparison(
     columns=("gender",),
     levels=(
         _null("gender"),
-        Level("exact", "the same", lambda: cll.ExactMatchLevel("gender")),
+        Level("exact", "the same", *exact("gender")),
         _else("different"),
     ),
 )
@@ -223,7 +345,7 @@ COUNTRY = Comparison(
     columns=("country",),
     levels=(
         _null("country"),
-        Level("exact", "the same", lambda: cll.ExactMatchLevel("country")),
+        Level("exact", "the same", *exact("country")),
         _else("different"),
     ),
 )
@@ -238,20 +360,15 @@ ADDRESS = Comparison(
         Level(
             "exact",
             "same street and house number",
-            _sql("street_l = street_r AND street_number_l = street_number_r"),
+            *custom("street_l = street_r AND street_number_l = street_number_r", _same_address),
         ),
         Level(
             "close",
             "street spelt nearly the same, same house number",
-            lambda: cll.And(
-                cll.JaroWinklerLevel("street", 0.9), cll.ExactMatchLevel("street_number")
-            ),
+            lambda: cll.And(_STREET_CLOSE[0](), _NUMBER_SAME[0]()),
+            lambda left, right: _STREET_CLOSE[1](left, right) and _NUMBER_SAME[1](left, right),
         ),
-        Level(
-            "same_street",
-            "same street, house number differs or unknown",
-            lambda: cll.JaroWinklerLevel("street", 0.9),
-        ),
+        Level("same_street", "same street, house number differs or unknown", *_STREET_CLOSE),
         _else("different"),
     ),
 )
@@ -262,8 +379,8 @@ LOCALITY = Comparison(
     columns=("locality",),
     levels=(
         _null("locality"),
-        Level("exact", "the same", lambda: cll.ExactMatchLevel("locality")),
-        Level("close", "spelt nearly the same", lambda: cll.JaroWinklerLevel("locality", 0.9)),
+        Level("exact", "the same", *exact("locality")),
+        Level("close", "spelt nearly the same", *jaro_winkler("locality", 0.9)),
         _else("different"),
     ),
 )
@@ -274,12 +391,8 @@ POSTCODE = Comparison(
     columns=("postcode",),
     levels=(
         _null("postcode"),
-        Level("exact", "the same", lambda: cll.ExactMatchLevel("postcode")),
-        Level(
-            "one_char",
-            "one character differs",
-            lambda: cll.DamerauLevenshteinLevel("postcode", 1),
-        ),
+        Level("exact", "the same", *exact("postcode")),
+        Level("one_char", "one character differs", *damerau_levenshtein("postcode", 1)),
         _else("different"),
     ),
 )

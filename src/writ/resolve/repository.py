@@ -49,13 +49,25 @@ def _chunks(items: Iterable[str]) -> Iterable[list[str]]:
 # -- models ---------------------------------------------------------------------------------
 
 
+_MODELS: dict[str, LinkageModel] = {}  # version -> parsed artefact; a version never changes
+
+
 def active_model(session: Session) -> LinkageModel | None:
-    row = session.execute(
-        select(resolve_models.c.artefact)
+    active = (
+        select(resolve_models.c.version)
         .where(resolve_models.c.active.is_(True))
         .order_by(resolve_models.c.created_at.desc())
-    ).first()
-    return LinkageModel.from_json(json.loads(row.artefact)) if row else None
+    )
+    version = session.scalar(active.limit(1))
+    if version is None:
+        return None
+    model = _MODELS.get(version)
+    if model is None:
+        artefact = session.scalar(
+            select(resolve_models.c.artefact).where(resolve_models.c.version == version)
+        )
+        model = _MODELS[version] = LinkageModel.from_json(json.loads(artefact or "{}"))
+    return model
 
 
 def save_model(session: Session, model: LinkageModel, user: str, now: str) -> None:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from writ.audit.ledger import utcnow
 from writ.model.actor import Actor
 from writ.model.resource import Resource
+from writ.resolve import candidates
 from writ.resolve import repository as repo
 from writ.resolve.cluster import NOT_SAME, SAME, UNSURE, VERDICTS, assign_subject_ids, cluster
 from writ.resolve.explain import reasons, summary
@@ -26,6 +27,7 @@ from writ.resolve.features import PersonRecord, prepare
 from writ.resolve.linkage import DUCKDB, Backend, ScoredPair, predict, score_between, train
 from writ.resolve.model import LinkageModel, Thresholds
 from writ.resolve.records import SourcedPerson, load_people, probe_keys
+from writ.resolve.scoring import scorer_for
 from writ.service import AccessDenied, NotFound, Services
 from writ.service.subjects import load_statements, person_resource
 from writ.store.tables.resolve import resolve_events, resolve_records, resolve_subjects
@@ -214,8 +216,7 @@ def match_new(svc: Services, actor: Actor, backend: Backend = DUCKDB) -> RunSumm
         people = [p for p in load_people(session) if p.entity_id not in known]
         rows = [prepare(p.record) for p in people]
         keys = set().union(*(probe_keys(r) for r in rows)) if rows else set()
-        candidates = repo.candidates_by_keys(session, keys)
-        stored = repo.record_features(session, candidates)
+        stored = repo.record_features(session, repo.candidates_by_keys(session, keys))
         known_rows = [dict(r.features) for r in stored.values()]
         pairs = predict(model, rows, backend=backend) + score_between(
             model, rows, known_rows, backend=backend
@@ -363,35 +364,31 @@ def match_one(
     actor: Actor,
     props: Mapping[str, Sequence[str]],
     limit: int = 10,
-    backend: Backend = DUCKDB,
 ) -> list[Candidate]:
     """Is this person already known? Ranked candidate subjects, each with its explanation.
 
     ``props`` are followthemoney Person properties (``firstName``, ``lastName``, ``birthDate``,
-    ``idNumber``, ``passportNumber``, ...). Candidates come from the look-up keys, are scored by
-    the active model, and are ranked by match weight; records the actor may not read are left
-    out without a trace in the answer.
+    ``idNumber``, ``passportNumber``, ...). Candidates come from indexes (the look-up keys and
+    the name index, ``writ.resolve.candidates``), are scored by the active model in Python with
+    the batch linker's levels and weights (``writ.resolve.scoring``), and are ranked by match
+    weight, best record per subject. Records the actor may not read are left out without a
+    trace in the answer.
     """
     with svc.operation(actor, "search", Resource("subject", "lookup")) as op:
-        model = repo.active_model(op.session)
-        if model is None:
-            raise LookupError("no linkage model yet: run `writ resolve run` first")
+        model = _model(op.session)
         probe = prepare(PersonRecord("probe", {k: list(v) for k, v in props.items()}))
-        found = repo.candidates_by_keys(op.session, probe_keys(probe))
+        found = candidates.find(op.session, probe, props)
         stored = repo.record_features(op.session, found)
-        pairs = score_between(
-            model,
-            [probe],
-            [dict(r.features) for r in stored.values()],
-            min_weight=-1e9,
-            all_pairs=True,
-            backend=backend,
+        scorer = scorer_for(model)
+        pairs = sorted(
+            ((scorer.score(probe, row.features), row) for row in stored.values()),
+            key=lambda scored: (-scored[0].weight, scored[1].entity_id),
         )
         best: dict[str, Candidate] = {}
-        for pair in sorted(pairs, key=lambda p: -p.weight):
-            other = pair.right if pair.left == "probe" else pair.left
-            row = stored[other]
-            if row.subject_id in best or not _may_read(svc, actor, op.session, other):
+        for pair, row in pairs:
+            if len(best) >= limit:
+                break
+            if row.subject_id in best or not _may_read(svc, actor, op.session, row.entity_id):
                 continue
             best[row.subject_id] = Candidate(
                 subject_id=row.subject_id,
@@ -402,9 +399,8 @@ def match_one(
                 explanation=[r.text for r in reasons(pair.levels, pair.weights, pair.conflicts)],
                 model_version=model.version,
             )
-        ranked = sorted(best.values(), key=lambda c: -c.weight)[:limit]
-        op.details.update(candidates=len(ranked), model_version=model.version)
-        return ranked
+        op.details.update(candidates=len(best), scored=len(pairs), model_version=model.version)
+        return list(best.values())
 
 
 def _may_read(svc: Services, actor: Actor, session: Session, entity_id: str) -> bool:

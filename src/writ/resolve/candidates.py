@@ -1,0 +1,98 @@
+"""Candidates for a single-record look-up, found through indexes, never by a scan.
+
+Two indexed sources, each a handful of index probes whatever the number of subjects:
+
+- the look-up keys (``resolve_keys``): the same blocks the batch linker scores pairs within
+  (same A-number, passport or identity number; family-name sound and birth year; first given
+  name and birth date; the sound of both names; both names either way round), so every pair the
+  batch would score, the look-up scores too;
+- the name index of search (``search_keys``, ``search_names``): the names whose keys are most
+  alike the probe's (pg_trgm on PostgreSQL, an FTS5 trigram table on SQLite), for misspellings
+  that change a name's sound as well as its letters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Float, Integer, func, select, text
+from sqlalchemy.orm import Session
+
+from writ.resolve import repository as repo
+from writ.resolve.features import GIVEN_PROPS
+from writ.resolve.records import probe_keys
+from writ.search.names import retrieval_key, trigrams
+from writ.store.tables.search import search_keys, search_names
+
+NAME_KEYS = 20  # distinct name keys taken from the name index, most alike first
+NAME_ROWS = 100  # person entities taken from those keys
+PG_SIMILARITY = 0.45  # pg_trgm threshold: below it a name key is no candidate
+
+
+def probe_name(props: Mapping[str, Sequence[str]]) -> str:
+    """The probe's name as one string: given names and family name, or its full name."""
+    given = [v for p in GIVEN_PROPS for v in props.get(p, ()) if v]
+    family = [v for v in props.get("lastName", ()) if v][:1]
+    parts = given + family
+    if not parts:
+        parts = [v for v in props.get("name", ()) if v][:1]
+    return " ".join(parts)
+
+
+def find(
+    session: Session, probe: Mapping[str, Any], props: Mapping[str, Sequence[str]]
+) -> set[str]:
+    """Entity ids of the resolved records worth scoring against the probe."""
+    found = repo.candidates_by_keys(session, probe_keys(probe))
+    name = probe_name(props)
+    if name:
+        found |= by_name(session, name)
+    return found
+
+
+def by_name(session: Session, name: str) -> set[str]:
+    """Person entities whose indexed names are most alike ``name`` (search's name index)."""
+    key = retrieval_key(name)
+    if not key:
+        return set()
+    if session.get_bind().dialect.name == "postgresql":
+        # As in search: the planner prices the trigram operator as cheap and would scan every
+        # key; the GIN index is far faster. Sequential scans are allowed again after the query.
+        session.execute(text("SET LOCAL enable_seqscan = off"))
+        session.execute(text(f"SET LOCAL pg_trgm.similarity_threshold = {PG_SIMILARITY}"))
+        best = (
+            select(search_keys.c.id)
+            .where(search_keys.c.norm.op("%")(key))
+            .order_by(func.similarity(search_keys.c.norm, key).desc(), search_keys.c.id)
+            .limit(NAME_KEYS)
+            .subquery("best_keys")
+        )
+        rows = session.scalars(
+            select(search_names.c.entity_id)
+            .join(best, best.c.id == search_names.c.key_id)
+            .limit(NAME_ROWS)
+        )
+        found = set(rows)
+        session.execute(text("SET LOCAL enable_seqscan = on"))
+        return found
+    # FTS5's trigram tokenizer does not pad words: only trigrams inside a word can match.
+    grams = sorted(g for g in trigrams(tuple(key.split())) if " " not in g)
+    if not grams:
+        return set()
+    fts = (
+        text(
+            "SELECT rowid AS rid, rank AS rank FROM search_keys_fts "
+            "WHERE search_keys_fts MATCH :match ORDER BY rank LIMIT :keys"
+        )
+        .bindparams(match=" OR ".join(f'"{g}"' for g in grams), keys=NAME_KEYS)
+        .columns(rid=Integer, rank=Float)
+        .subquery("best_keys")
+    )
+    return set(
+        session.scalars(
+            select(search_names.c.entity_id)
+            .join(fts, fts.c.rid == search_names.c.key_id)
+            .limit(NAME_ROWS)
+        )
+    )
