@@ -25,10 +25,17 @@ from sqlalchemy.orm import Session
 from writ.ingest.mapping import Mapping, MappingError, load_mapping
 from writ.ingest.readers import Source, SourceError, Unreadable, open_source
 from writ.ingest.rows import REASONS, Record, Rejected, RowMapper
-from writ.ingest.writer import BatchCounts, RunContext, problems_json, take_records, write_batch
+from writ.ingest.writer import (
+    BatchCounts,
+    RunContext,
+    Touched,
+    problems_json,
+    take_records,
+    write_batch,
+)
 from writ.model.actor import Actor, system_actor
 from writ.model.resource import Resource
-from writ.search.index import index_entities
+from writ.search.index import index_values
 from writ.service import NotFound, Services
 from writ.store.tables.ingest import ingest_runs, quarantine, source_records, sources
 
@@ -296,9 +303,10 @@ def _commit_batch(
                 "process; run `writ ingest` again to resume"
             )
         context = RunContext(mapping.source.name, summary.run_id, source.name, mapping.sha256, now)
-        counts = write_batch(session, context, mapped)
+        touched = Touched()
+        counts = write_batch(session, context, mapped, touched)
         # The name index moves with the statements, in the same transaction.
-        index_entities(session, _entity_ids(mapped))
+        index_values(session, touched.values(), replace=touched.stale_entities)
         session.execute(
             update(ingest_runs)
             .where(ingest_runs.c.id == summary.run_id)
@@ -324,12 +332,6 @@ def _commit_batch(
             **counts.as_dict(),
         )
     return counts
-
-
-def _entity_ids(mapped: list[tuple[int, Record | Rejected]]) -> list[str]:
-    return sorted(
-        {value.entity_id for _, rec in mapped if isinstance(rec, Record) for value in rec.values}
-    )
 
 
 def _finish(svc: Services, mapping: Mapping, summary: IngestSummary, position: int) -> None:
@@ -608,8 +610,9 @@ def _retry_one(
         status = "superseded"
         summary.superseded.append(entry.id)
     else:
-        take_records(session, context, [(entry.line, outcome)])
-        index_entities(session, _entity_ids([(entry.line, outcome)]))
+        touched = Touched()
+        take_records(session, context, [(entry.line, outcome)], touched)
+        index_values(session, touched.values(), replace=touched.stale_entities)
         summary.released.append(entry.id)
     session.execute(
         update(quarantine)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, insert, select, update
@@ -44,6 +44,24 @@ class BatchCounts:
         return {item.name: getattr(self, item.name) for item in fields(self)}
 
 
+@dataclass
+class Touched:
+    """What the name index must follow: records whose statements were set, and entities whose
+    old statements changed (their index rows go before the records' names come in)."""
+
+    records: dict[str, Record] = field(default_factory=dict)  # by record id: the last one wins
+    stale_entities: set[str] = field(default_factory=set)
+
+    def add(self, items: list[tuple[int, Record]]) -> None:
+        self.records.update((record.record_id, record) for _, record in items)
+
+    def values(self) -> Iterator[tuple[str, str, str, str]]:
+        """(entity id, schema, prop, value) of every current statement of the records."""
+        for record in self.records.values():
+            for value in record.values:
+                yield value.entity_id, value.schema, value.prop, value.value
+
+
 @dataclass(frozen=True)
 class RunContext:
     """What every row of a batch shares: its source, run, input and mapping, and the time."""
@@ -61,7 +79,10 @@ def chunks(items: Sequence[T], size: int = IN_CHUNK) -> Iterator[Sequence[T]]:
 
 
 def write_batch(
-    session: Session, context: RunContext, mapped: Iterable[tuple[int, Record | Rejected]]
+    session: Session,
+    context: RunContext,
+    mapped: Iterable[tuple[int, Record | Rejected]],
+    touched: Touched | None = None,
 ) -> BatchCounts:
     """Take the records and quarantine the rejected rows of one batch."""
     counts = BatchCounts()
@@ -75,11 +96,11 @@ def write_batch(
             continue
         if outcome.record_id in in_segment:
             # The same record twice in one batch: the first must be in before the second.
-            counts.add(take_records(session, context, segment))
+            counts.add(take_records(session, context, segment, touched))
             segment, in_segment = [], set()
         segment.append((line, outcome))
         in_segment.add(outcome.record_id)
-    counts.add(take_records(session, context, segment))
+    counts.add(take_records(session, context, segment, touched))
     quarantine_rows(session, context, rejected)
     counts.quarantined += len(rejected)
     return counts
@@ -245,9 +266,13 @@ def bulk_insert(
 
 
 def take_records(
-    session: Session, context: RunContext, items: list[tuple[int, Record]]
+    session: Session,
+    context: RunContext,
+    items: list[tuple[int, Record]],
+    touched: Touched | None = None,
 ) -> BatchCounts:
-    """Write records whose ids are distinct; return what changed."""
+    """Write records whose ids are distinct; return what changed, and note in ``touched`` the
+    records whose statements the name index must follow (new and changed ones)."""
     counts = BatchCounts()
     if not items:
         return counts
@@ -273,7 +298,11 @@ def take_records(
     ]
     _insert_new(session, context, new, counts)
     _touch_unchanged(session, context, same, counts)
-    _apply_changes(session, context, different, counts)
+    stale = _apply_changes(session, context, different, counts)
+    if touched is not None:
+        touched.add(new)
+        touched.add(different)
+        touched.stale_entities.update(stale)
     _close_quarantined(session, context, [record.record_id for _, record in items])
     return counts
 
@@ -370,18 +399,21 @@ def _touch_unchanged(
 
 def _apply_changes(
     session: Session, context: RunContext, items: list[tuple[int, Record]], counts: BatchCounts
-) -> None:
+) -> set[str]:
+    """Apply changed records; return the entities whose current statements were before."""
     if not items:
-        return
+        return set()
     current: dict[str, set[str]] = {}
+    entities: set[str] = set()
     for part in chunks([record.record_id for _, record in items]):
-        query = select(statements.c.id, statements.c.record_id).where(
+        query = select(statements.c.id, statements.c.record_id, statements.c.entity_id).where(
             statements.c.source == context.source,
             statements.c.record_id.in_(part),
             statements.c.superseded_at.is_(None),
         )
         for row in session.execute(query):
             current.setdefault(row.record_id, set()).add(row.id)
+            entities.add(row.entity_id)
     wanted: dict[str, dict[str, _StatementRow]] = {}
     for _, record in items:
         rows = (_statement_row(context, record.record_id, value) for value in record.values)
@@ -420,3 +452,4 @@ def _apply_changes(
     counts.unchanged += len(items) - changed
     counts.statements_added += len(to_insert)
     counts.statements_superseded += len(to_supersede)
+    return entities

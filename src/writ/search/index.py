@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from itertools import groupby
 
 from followthemoney import model
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from writ.search.names import retrieval_key, tokens
@@ -65,33 +66,120 @@ def _rows(session: Session, entity_ids: list[str] | None) -> Iterator[tuple[str,
 
 def _known(session: Session, keys: list[str]) -> dict[str, int]:
     found: dict[str, int] = {}
+    postgres = session.get_bind().dialect.name == "postgresql"
     for start in range(0, len(keys), BATCH):
         chunk = keys[start : start + BATCH]
-        rows = session.execute(
-            select(search_keys.c.norm, search_keys.c.id).where(search_keys.c.norm.in_(chunk))
-        )
+        if postgres:
+            rows = session.execute(_PG_KNOWN, {"keys": chunk})
+        else:
+            rows = session.execute(
+                select(search_keys.c.norm, search_keys.c.id).where(search_keys.c.norm.in_(chunk))
+            )
         found.update((norm, key_id) for norm, key_id in rows)
     return found
+
+
+# An exact lookup must use the unique b-tree on norm. The trigram GIN index also answers "=",
+# and the planner takes it while the table is young, but a GIN scan reads the whole pending list
+# of recent inserts: seconds per batch during an ingest. A GIN index gives only bitmap scans, so
+# turning those off for this one statement leaves the b-tree.
+_PG_KNOWN = text("SELECT norm, id FROM search_keys WHERE norm = ANY(CAST(:keys AS text[]))")
+_PG_ADD = text(
+    "INSERT INTO search_keys (norm) SELECT unnest(CAST(:keys AS text[])) "
+    "ON CONFLICT (norm) DO NOTHING RETURNING norm, id"
+)
+
+
+@contextmanager
+def _without_bitmap_scans(session: Session) -> Iterator[None]:
+    """Bitmap scans off for the statements inside, as they were after (this transaction only)."""
+    before = session.execute(
+        text(
+            "SELECT current_setting('enable_bitmapscan'), "
+            "set_config('enable_bitmapscan', 'off', true)"
+        )
+    ).scalar_one()
+    try:
+        yield
+    finally:
+        session.execute(
+            text("SELECT set_config('enable_bitmapscan', :before, true)"), {"before": before}
+        )
 
 
 def key_ids(session: Session, keys: set[str]) -> dict[str, int]:
     """The id of each key, adding the keys not yet known."""
     ordered = sorted(keys)
-    found = _known(session, ordered)
-    missing = [k for k in ordered if k not in found]
-    if missing:
-        session.execute(insert(search_keys), [{"norm": k} for k in missing])
-        found.update(_known(session, missing))
+    if session.get_bind().dialect.name != "postgresql":
+        found = _known(session, ordered)
+        missing = [k for k in ordered if k not in found]
+        if missing:
+            session.execute(insert(search_keys), [{"norm": k} for k in missing])
+            found.update(_known(session, missing))
+        return found
+    with _without_bitmap_scans(session):
+        found = _known(session, ordered)
+        missing = [k for k in ordered if k not in found]
+        for start in range(0, len(missing), BATCH):
+            chunk = missing[start : start + BATCH]
+            found.update(
+                (norm, key_id) for norm, key_id in session.execute(_PG_ADD, {"keys": chunk})
+            )
+        # A key another transaction added meanwhile is not returned by the insert: look it up.
+        found.update(_known(session, [k for k in missing if k not in found]))
     return found
 
 
 def _write(session: Session, batch: list[tuple[str, str, str]]) -> int:
     ids = key_ids(session, {key for _, _, key in batch})
-    session.execute(
-        insert(search_names),
-        [{"entity_id": e, "name": name, "key_id": ids[key]} for e, name, key in batch],
-    )
+    rows = [(entity_id, name, ids[key]) for entity_id, name, key in batch]
+    connection = session.connection()
+    cursor = connection.connection.cursor()
+    try:
+        if connection.dialect.name == "postgresql":
+            with cursor.copy("COPY search_names (entity_id, name, key_id) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(
+                "INSERT INTO search_names (entity_id, name, key_id) VALUES (?, ?, ?)", rows
+            )
+    finally:
+        cursor.close()
     return len(batch)
+
+
+def _forget(session: Session, entity_ids: list[str]) -> None:
+    for start in range(0, len(entity_ids), BATCH):
+        chunk = entity_ids[start : start + BATCH]
+        session.execute(delete(search_names).where(search_names.c.entity_id.in_(chunk)))
+
+
+def index_values(
+    session: Session,
+    values: Iterable[tuple[str, str, str, str]],
+    replace: Iterable[str] = (),
+) -> int:
+    """Index the names in the current statements of whole entities, given as
+    (entity id, schema, prop, value); the entities in ``replace`` lose their old rows first.
+
+    The ingest calls it with a batch's records, which hold every current statement of their
+    entities, so the index moves with the statements without reading them back.
+    """
+    _forget(session, sorted(set(replace)))
+    by_entity: dict[str, list[tuple[str, str, str]]] = {}
+    for entity_id, schema, prop, value in values:
+        if prop in NAME_PROPS:
+            by_entity.setdefault(entity_id, []).append((schema, prop, value))
+    rows = [
+        (entity_id, name, retrieval_key(name))
+        for entity_id, found in by_entity.items()
+        for name in names_of(found)
+    ]
+    written = 0
+    for start in range(0, len(rows), BATCH):
+        written += _write(session, rows[start : start + BATCH])
+    return written
 
 
 def index_entities(session: Session, entity_ids: list[str] | None = None) -> int:
@@ -105,9 +193,7 @@ def index_entities(session: Session, entity_ids: list[str] | None = None) -> int
         session.execute(delete(search_names))
         session.execute(delete(search_keys))
     else:
-        for start in range(0, len(entity_ids), BATCH):
-            chunk = entity_ids[start : start + BATCH]
-            session.execute(delete(search_names).where(search_names.c.entity_id.in_(chunk)))
+        _forget(session, entity_ids)
     written = 0
     batch: list[tuple[str, str, str]] = []
     for row in _rows(session, entity_ids):
