@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -144,3 +146,76 @@ def overdue_command(
             i.case_id, i.subject_name, i.unit, i.title, f"{i.due_at:%Y-%m-%d %H:%M}", i.citation
         )
     console.print(table)
+
+
+photo_app = typer.Typer(
+    help="The photo of record on a case (a booking photo the agency holds).",
+    no_args_is_help=True,
+)
+lifecycle_app.add_typer(photo_app, name="photo")
+
+
+def _photo_files() -> lifecycle.PhotoFiles:
+    from writ.service.settings import load_settings
+
+    return lifecycle.photo_files(load_settings().home / "photos")
+
+
+@photo_app.command("set")
+def photo_set_command(
+    case_id: Annotated[str, typer.Argument(help="Immigration case id.")],
+    image: Annotated[Path, typer.Argument(help="A JPEG, PNG or WebP file, at most 5 MB.")],
+    source: Annotated[
+        str, typer.Option("--source", help="Where the photo comes from, e.g. the booking.")
+    ],
+    legal_basis: Annotated[
+        str, typer.Option("--legal-basis", help="Why the agency may hold it, e.g. 8 CFR 236.5.")
+    ],
+    taken_at: Annotated[
+        datetime | None, typer.Option("--taken-at", help="When it was taken (UTC).")
+    ] = None,
+) -> None:
+    """Set the photo of record; the previous one is superseded and kept."""
+    try:
+        content = image.read_bytes()
+    except OSError as exc:
+        _fail(ValueError(f"{image}: {exc.strerror}"))
+        return
+    try:
+        photo = lifecycle.set_photo(
+            open_services(),
+            _operator(),
+            case_id,
+            content,
+            source=source,
+            legal_basis=legal_basis,
+            taken_at=taken_at.replace(tzinfo=UTC) if taken_at and not taken_at.tzinfo else taken_at,
+            files=_photo_files(),
+        )
+    except (AccessDenied, NotFound, ValueError) as exc:
+        _fail(exc)
+        return
+    console.print(
+        f"photo {photo.id} set on {case_id}: {photo.media_type}, sha256 {photo.sha256}",
+        soft_wrap=True,
+    )
+
+
+@photo_app.command("get")
+def photo_get_command(
+    case_id: Annotated[str, typer.Argument(help="Immigration case id.")],
+    out: Annotated[Path, typer.Option("--out", help="Write the image here.")],
+) -> None:
+    """Write the photo of record to a file (the read is audited)."""
+    try:
+        photo, content = lifecycle.photo_of_record(
+            open_services(),
+            _operator(),
+            case_id,
+            _photo_files(),
+        )
+    except (AccessDenied, NotFound, lifecycle.PhotoIntegrityError) as exc:
+        _fail(exc)
+        return
+    out.write_bytes(content)
+    console.print(f"{out}: {photo.alt}, {photo.source} ({photo.legal_basis})", soft_wrap=True)

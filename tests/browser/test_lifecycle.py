@@ -11,6 +11,8 @@ import pytest
 
 from browser.conftest import Visit
 from browser.test_sign_in import new_person, sign_in
+from helpers import audit_rows
+from writ.demo.photos import placeholder_photo
 from writ.lifecycle import service as lc
 from writ.model.actor import Actor
 
@@ -146,3 +148,49 @@ def test_transfer_custody_and_find_the_person_in_the_locator(
         assert not family.unchecked()
     finally:
         public.close()
+
+
+def test_the_field_worklist_shows_the_photo_of_record(visit, live_writ):
+    svc = live_writ.services
+    planner = new_person(live_writ, {"officer"}, "Olivia Ortega")
+    approver = new_person(live_writ, {"supervisor"}, "Samuel Park")
+    who = as_actor(planner.username, {"officer"})
+    case_id, _ = new_case(svc, who)
+    file(svc, who, case_id, "i862", 30)
+    file(svc, who, case_id, "i200", 20)
+    photo = lc.set_photo(
+        svc,
+        who,
+        case_id,
+        placeholder_photo("BROWSER"),
+        source="booking photo, ERO New York processing",
+        legal_basis="8 CFR 236.5",
+        files=lc.photo_files(live_writ.home / "photos"),
+    )
+    plan = lc.create_operation_plan(
+        svc,
+        who,
+        title="Synthetic field operation",
+        planned_for=datetime.now(UTC) + timedelta(days=1),
+        case_ids=[case_id],
+    )
+    lc.approve_operation_plan(svc, as_actor(approver.username, {"supervisor"}), plan.id)
+
+    phone = visit.page
+    phone.set_viewport_size({"width": 390, "height": 844})
+    sign_in(visit, planner, "case-processing", start=f"/field/{plan.id}")
+    image = phone.locator("[data-testid=worklist] img[data-testid=photo]")
+    assert image.get_attribute("alt") == "Photo of record of Ana María López"
+    # The browser loaded the image through the signed-in, audited route.
+    assert phone.evaluate("img => img.complete && img.naturalWidth", image.element_handle()) > 0
+    reads = [
+        r
+        for r in audit_rows(svc)
+        if r["action"] == "photo-of-record.read" and r["object_id"] == photo.id
+    ]
+    assert [r["actor"] for r in reads] == [planner.username]
+    assert "Gates now: clear" in phone.inner_text("[data-testid=worklist]")
+    visit.submit("[data-testid=worklist] a:has-text('Open the case')")
+    on_case = phone.locator("[data-testid=photo-of-record] img")
+    assert on_case.get_attribute("alt") == "Photo of record of Ana María López"
+    assert phone.evaluate("img => img.complete && img.naturalWidth", on_case.element_handle()) > 0

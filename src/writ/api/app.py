@@ -77,11 +77,13 @@ def create_app(
     *,
     demo: bool | None = None,
     evidence_root: Path | None = None,
+    photo_root: Path | None = None,
 ) -> FastAPI:
     """The application over ``services`` (default: the configured store).
 
     ``demo`` labels every page as synthetic demonstration data (default: the ``demo`` setting);
-    evidence files live under ``evidence_root`` (default: ``$WRIT_HOME/evidence``).
+    evidence files live under ``evidence_root`` (default: ``$WRIT_HOME/evidence``), photos of
+    record under ``photo_root`` (default: ``$WRIT_HOME/photos``).
     """
     svc = services or open_services()
     app = FastAPI(
@@ -105,6 +107,7 @@ def create_app(
     settings = load_settings()
     app.state.demo = settings.demo if demo is None else demo
     app.state.evidence_root = evidence_root or settings.home / "evidence"
+    app.state.photo_root = photo_root or settings.home / "photos"
     router = APIRouter(prefix=API_PREFIX)
 
     @router.get("/health", tags=["system"], summary="Liveness and store check")

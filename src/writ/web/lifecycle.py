@@ -190,6 +190,15 @@ def custody(
     return _back(case_id, result.attempt_id)
 
 
+@router.get("/immigration/{case_id}/photo")
+def photo(request: Request, session: PageSession, svc: Svc, case_id: CaseId) -> Response:
+    """The photo of record, for an <img> on the case page and the field worklist; each read is
+    audited. A photo whose content fails its hash check is not served."""
+    files = lc.photo_files(request.app.state.photo_root)
+    found, content = lc.photo_of_record(svc, session.actor, case_id, files)
+    return Response(content, media_type=found.media_type, headers={"Cache-Control": "no-store"})
+
+
 # -- the public detainee locator: no sign-in -----------------------------------------------
 
 

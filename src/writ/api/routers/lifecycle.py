@@ -7,9 +7,11 @@ import dataclasses
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from pydantic import BaseModel, Field
+from starlette.responses import Response
 
+from writ.api import problems
 from writ.api.deps import CurrentActor, Page, PageParams, Svc
 from writ.lifecycle import service as lc
 
@@ -168,6 +170,88 @@ def transfer(case_id: CaseId, body: CustodyRequest, svc: Svc, actor: CurrentActo
 @router.post("/immigration-cases/{case_id}/custody/release", response_model=GateResult)
 def release(case_id: CaseId, body: ReleaseRequest, svc: Svc, actor: CurrentActor) -> GateResult:
     return _gate(lc.release_from_custody(svc, actor, case_id, body.reason))
+
+
+class PhotoOut(BaseModel):
+    """A photo of record's record; the image itself is ``GET .../photo``."""
+
+    id: str
+    case_id: str
+    sha256: str
+    size: int
+    media_type: str
+    source: str
+    legal_basis: str
+    taken_at: datetime | None
+    recorded_by: str
+    recorded_at: datetime
+    alt: str
+
+
+def _photo_files(request: Request) -> Any:
+    return lc.photo_files(request.app.state.photo_root)
+
+
+def _photo_out(photo: lc.PhotoOfRecord) -> PhotoOut:
+    return PhotoOut(
+        alt=photo.alt, **{k: v for k, v in _plain(photo).items() if k in PhotoOut.model_fields}
+    )
+
+
+@router.put(
+    "/immigration-cases/{case_id}/photo",
+    response_model=PhotoOut,
+    summary="Set the photo of record (a JPEG, PNG or WebP the agency holds), with its source "
+    "and legal basis; the previous photo is superseded, never deleted",
+)
+async def set_photo(
+    request: Request,
+    case_id: CaseId,
+    svc: Svc,
+    actor: CurrentActor,
+    file: Annotated[UploadFile, File(description="The image: JPEG, PNG or WebP, at most 5 MB.")],
+    source: Annotated[str, Form(min_length=1, max_length=500)],
+    legal_basis: Annotated[str, Form(min_length=1, max_length=500)],
+    taken_at: Annotated[datetime | None, Form()] = None,
+) -> PhotoOut:
+    content = await file.read(lc.PHOTO_MAX_BYTES + 1)
+    photo = lc.set_photo(
+        svc,
+        actor,
+        case_id,
+        content,
+        source=source,
+        legal_basis=legal_basis,
+        taken_at=taken_at,
+        files=_photo_files(request),
+    )
+    return _photo_out(photo)
+
+
+@router.get(
+    "/immigration-cases/{case_id}/photo",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {"image/jpeg": {}, "image/png": {}, "image/webp": {}},
+            "description": "The photo of record; this read is audited",
+        },
+        409: {"model": problems.Problem, "description": "The content failed its hash check"},
+    },
+    summary="The photo of record (every read is audited)",
+)
+def get_photo(request: Request, case_id: CaseId, svc: Svc, actor: CurrentActor) -> Response:
+    try:
+        photo, content = lc.photo_of_record(svc, actor, case_id, _photo_files(request))
+    except lc.PhotoIntegrityError as exc:
+        return problems.problem(
+            request, 409, "photo-integrity", "Photo failed its hash check", str(exc), field="sha256"
+        )
+    return Response(
+        content,
+        media_type=photo.media_type,
+        headers={"Cache-Control": "no-store", "X-Content-SHA256": photo.sha256},
+    )
 
 
 @router.get("/gate-rules", summary="The gate rules in force, with their citations")

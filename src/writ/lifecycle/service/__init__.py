@@ -60,6 +60,17 @@ from writ.lifecycle.service.oversight import (
     overdue_items,
     overdue_report,
 )
+from writ.lifecycle.service.photos import (
+    MAX_BYTES as PHOTO_MAX_BYTES,
+)
+from writ.lifecycle.service.photos import (
+    PhotoFiles,
+    PhotoIntegrityError,
+    PhotoOfRecord,
+    photo_files,
+    photo_of_record,
+    set_photo,
+)
 from writ.lifecycle.service.priorities import place_case, save_priority_set
 from writ.lifecycle.service.removal import (
     RemovalPlan,
@@ -70,6 +81,7 @@ from writ.lifecycle.service.removal import (
 from writ.lifecycle.service.rulebook import RuleView, list_rules
 
 __all__ = [
+    "PHOTO_MAX_BYTES",
     "ActionResult",
     "AttemptView",
     "Blocked",
@@ -91,6 +103,9 @@ __all__ = [
     "OverdueReport",
     "OverrideRefused",
     "OverrideView",
+    "PhotoFiles",
+    "PhotoIntegrityError",
+    "PhotoOfRecord",
     "PriorityResult",
     "RemovalPlan",
     "RuleView",
@@ -118,6 +133,8 @@ __all__ = [
     "overdue_items",
     "overdue_report",
     "override_gate",
+    "photo_files",
+    "photo_of_record",
     "place_case",
     "plan_removal",
     "record_citizenship_claim",
@@ -125,6 +142,7 @@ __all__ = [
     "request_action",
     "revoke_document",
     "save_priority_set",
+    "set_photo",
     "sign_off_claim",
     "transfer_custody",
     "update_family_link",

@@ -26,6 +26,7 @@ from writ.lifecycle.documents import (
 )
 from writ.lifecycle.finality import order_finality, stays_in_effect
 from writ.lifecycle.rules import default_rule_book
+from writ.lifecycle.service.photos import PhotoOfRecord, visible_photo
 from writ.lifecycle.service.records import (
     a_number,
     build_facts,
@@ -142,6 +143,7 @@ class CaseFile:
     family: list[FamilyView]
     removal_plans: list[dict[str, Any]]
     overdue: list[ClockStatus]
+    photo: PhotoOfRecord | None = None
 
 
 def summary_of(row: Mapping[Any, Any]) -> CaseSummary:
@@ -412,6 +414,7 @@ def get_case(svc: Services, actor: Actor, case_id: str) -> CaseFile:
                 ).mappings()
             ],
             overdue=overdue_clocks(facts),
+            photo=visible_photo(svc, actor, session, case),
         )
         op.details["case"] = case_id
     return file

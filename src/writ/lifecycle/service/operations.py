@@ -20,6 +20,7 @@ from writ.lifecycle.engine import evaluate
 from writ.lifecycle.facts import OperationContext
 from writ.lifecycle.rules import default_rule_book
 from writ.lifecycle.service.gating import ActionResult, result_of, run_gate
+from writ.lifecycle.service.photos import PhotoOfRecord, visible_photo
 from writ.lifecycle.service.records import (
     build_facts,
     case_resource,
@@ -69,6 +70,7 @@ class WorklistItem:
     warrant_status: str
     gate_result: str
     rules_fired: list[str]
+    photo: PhotoOfRecord | None = None
 
 
 def _plan_row(session: Session, plan_id: str) -> RowMapping:
@@ -269,8 +271,9 @@ def list_operation_plans(svc: Services, actor: Actor) -> list[OperationPlan]:
 
 
 def field_worklist(svc: Services, actor: Actor, plan_id: str) -> list[WorklistItem]:
-    """The approved cases of a plan as field officers see them: name, A-number, case status,
-    warrant status and the gate result right now. Nothing about where anyone is."""
+    """The approved cases of a plan as field officers see them: name, photo of record (if the
+    actor may see it), A-number, case status, warrant status and the gate result right now.
+    Nothing about where anyone is."""
     book = default_rule_book()
     with svc.operation(actor, "read", audit_action="operation-plan.worklist") as op:
         plan = _plan_row(op.session, plan_id)
@@ -309,6 +312,7 @@ def field_worklist(svc: Services, actor: Actor, plan_id: str) -> list[WorklistIt
                     warrant_status="; ".join(warrants) or "no warrant in effect",
                     gate_result="blocked" if evaluation.blocked else "clear",
                     rules_fired=list(evaluation.fired()),
+                    photo=visible_photo(svc, actor, op.session, case),
                 )
             )
         op.details.update({"plan": plan_id, "rows": len(items)})

@@ -216,3 +216,23 @@ locator_requests = Table(
     Column("requested_at", String(32), nullable=False),
     Index("ix_locator_requests_client", "client", "requested_at"),
 )
+
+# Photos of record (a booking photo): content-addressed files (SHA-256) outside the database, with
+# where each came from and the legal basis for holding it. A new photo supersedes the old one,
+# which keeps its row. Never compared with other images: writ does no face recognition.
+photos_of_record = Table(
+    "photos_of_record",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("case_id", String(32), ForeignKey("immigration_cases.id"), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("media_type", String(32), nullable=False),
+    Column("source", Text, nullable=False),
+    Column("legal_basis", Text, nullable=False),
+    Column("taken_at", String(32)),
+    Column("recorded_by", String(128), nullable=False),
+    Column("recorded_at", String(32), nullable=False),
+    Column("superseded_at", String(32)),
+    Index("ix_photos_of_record_case", "case_id"),
+)
