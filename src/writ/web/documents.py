@@ -1,0 +1,267 @@
+"""The legal documents on an immigration case (their validity, filing one of any kind with the
+fields that kind needs, revoking one), citizenship claims (record, investigate, sign off, and the
+gate a claim triggers), and family links declared on the case."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, Path, Query, Request
+from starlette.datastructures import FormData
+from starlette.responses import RedirectResponse, Response
+
+from writ.lifecycle import service as lc
+from writ.lifecycle.service.forms import DocumentKind, document_kinds
+from writ.service.auth import SignedIn
+from writ.web.guard import FormSession, PageSession, Svc
+from writ.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+CaseId = Annotated[str, Path(max_length=64)]
+KINDS: dict[str, DocumentKind] = {k.kind: k for k in document_kinds()}
+CLAIM_RULES = ("citizenship-claim", "verified-citizen")
+# The enforcement action whose gates the claims page shows now.
+ENFORCEMENT_CHECK = "arrest"
+LABELS = {
+    "issued_at": "Issued (UTC)",
+    "issuer": "Issuing office",
+    "signer": "Signed by",
+    "signer_role": "Signer's role",
+    "effective_from": "In effect from (UTC)",
+    "effective_until": "In effect until (UTC)",
+    "attachments": "Attached documents",
+    "note": "Note",
+}
+HINTS = {
+    "signer_role": "As the delegation lists it, e.g. supervisory_deportation_officer.",
+    "attachments": "Ids of documents on this case, separated by commas.",
+    "country": "Country name or ISO code (MX or Mexico).",
+    "designated_countries": "Country names or ISO codes, separated by commas.",
+    "charges": "Separate charges with commas.",
+    "order_id": "The id of the order on this case it rests on.",
+}
+
+
+def label(name: str) -> str:
+    return LABELS.get(name, name.replace("_", " ").capitalize())
+
+
+def _values(kind: DocumentKind, form: FormData) -> dict[str, Any]:
+    """The document as ``add_document`` takes it; empty optional fields are left out."""
+    data: dict[str, Any] = {"kind": kind.kind}
+    for f in kind.fields:
+        if f.input == "bool":
+            data[f.name] = form.get(f.name) == "true"
+        elif f.input == "choices":
+            chosen = [str(v) for v in form.getlist(f.name)]
+            if chosen:
+                data[f.name] = chosen
+        else:
+            raw = str(form.get(f.name, "")).strip()
+            if not raw:
+                continue
+            if f.input in ("list", "countries"):
+                data[f.name] = [v.strip() for v in raw.split(",") if v.strip()]
+            else:
+                data[f.name] = raw
+    return data
+
+
+def _documents_page(
+    request: Request,
+    session: SignedIn,
+    svc: Svc,
+    case_id: str,
+    *,
+    kind: str = "",
+    note: str = "",
+    error: str = "",
+    form: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> Response:
+    file = lc.get_case(svc, session.actor, case_id)
+    if kind and kind not in KINDS:
+        raise ValueError(f"kind: {kind!r} is not one of {', '.join(KINDS)}")
+    return render(
+        request,
+        "documents.html",
+        session,
+        status_code=status_code,
+        title=f"Documents of {file.case.subject_name}",
+        file=file,
+        kinds=list(KINDS.values()),
+        chosen=KINDS.get(kind),
+        label=label,
+        hints=HINTS,
+        note=note,
+        error=error,
+        form=form or {},
+    )
+
+
+@router.get("/immigration/{case_id}/documents")
+def documents_page(
+    request: Request,
+    session: PageSession,
+    svc: Svc,
+    case_id: CaseId,
+    kind: Annotated[str, Query(max_length=32)] = "",
+    note: Annotated[str, Query(max_length=300)] = "",
+) -> Response:
+    return _documents_page(request, session, svc, case_id, kind=kind, note=note)
+
+
+@router.post("/immigration/{case_id}/documents")
+async def add_document(
+    request: Request, session: FormSession, svc: Svc, case_id: CaseId
+) -> Response:
+    form = await request.form()
+    kind = KINDS.get(str(form.get("kind", "")))
+    if kind is None:
+        raise ValueError(f"kind: {form.get('kind')!r} is not one of {', '.join(KINDS)}")
+    try:
+        doc = lc.add_document(svc, session.actor, case_id, _values(kind, form))
+    except lc.DocumentError as problem:
+        kept = {k: form.getlist(k) if k == "probable_cause" else form.get(k) for k in form}
+        return _documents_page(
+            request,
+            session,
+            svc,
+            case_id,
+            kind=kind.kind,
+            error=str(problem),
+            form=kept,
+            status_code=422,
+        )
+    note = quote(f"{doc.title} {doc.id} filed")
+    return RedirectResponse(
+        f"/immigration/{case_id}/documents?note={note}#on-file", status_code=303
+    )
+
+
+@router.post("/immigration/{case_id}/documents/{document_id}/revoke")
+def revoke_document(
+    session: FormSession,
+    svc: Svc,
+    case_id: CaseId,
+    document_id: Annotated[str, Path(max_length=64)],
+    reason: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    doc = lc.revoke_document(svc, session.actor, case_id, document_id, reason)
+    note = quote(f"{doc.title} {doc.id} revoked")
+    return RedirectResponse(
+        f"/immigration/{case_id}/documents?note={note}#on-file", status_code=303
+    )
+
+
+# -- citizenship claims ----------------------------------------------------------------------
+
+
+def _claims_page(
+    request: Request,
+    session: SignedIn,
+    svc: Svc,
+    case_id: str,
+    note: str = "",
+    error: str = "",
+    status_code: int = 200,
+) -> Response:
+    actor = session.actor
+    file = lc.get_case(svc, actor, case_id)
+    claims = [d for d in file.documents if d.kind == "citizenship_claim"]
+    return render(
+        request,
+        "claims.html",
+        session,
+        status_code=status_code,
+        title=f"Citizenship claims of {file.case.subject_name}",
+        file=file,
+        claims=claims,
+        rules=[r for r in lc.list_rules() if r.id in CLAIM_RULES],
+        gate_now=lc.check_action(svc, actor, case_id, ENFORCEMENT_CHECK),
+        checked_action=ENFORCEMENT_CHECK,
+        note=note,
+        error=error,
+    )
+
+
+@router.get("/immigration/{case_id}/claims")
+def claims_page(
+    request: Request,
+    session: PageSession,
+    svc: Svc,
+    case_id: CaseId,
+    note: Annotated[str, Query(max_length=300)] = "",
+) -> Response:
+    return _claims_page(request, session, svc, case_id, note)
+
+
+def _claim_done(case_id: str, note: str) -> Response:
+    return RedirectResponse(
+        f"/immigration/{case_id}/claims?note={quote(note)}#claims", status_code=303
+    )
+
+
+@router.post("/immigration/{case_id}/claims")
+def record_claim(
+    request: Request,
+    session: FormSession,
+    svc: Svc,
+    case_id: CaseId,
+    basis: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    try:
+        claim = lc.record_citizenship_claim(svc, session.actor, case_id, basis=basis)
+    except lc.ClaimError as problem:
+        return _claims_page(request, session, svc, case_id, error=str(problem), status_code=422)
+    return _claim_done(case_id, f"Claim {claim.id} recorded: enforcement is stopped")
+
+
+@router.post("/immigration/{case_id}/claims/{claim_id}/{step}")
+def claim_step(
+    request: Request,
+    session: FormSession,
+    svc: Svc,
+    case_id: CaseId,
+    claim_id: Annotated[str, Path(max_length=64)],
+    step: Annotated[str, Path(pattern="^(investigate|sign-off)$")],
+    outcome: Annotated[str, Form(max_length=16)] = "",
+) -> Response:
+    try:
+        if step == "investigate":
+            claim = lc.investigate_claim(svc, session.actor, case_id, claim_id)
+        else:
+            claim = lc.sign_off_claim(svc, session.actor, case_id, claim_id, outcome)
+    except lc.ClaimError as problem:
+        return _claims_page(request, session, svc, case_id, error=str(problem), status_code=422)
+    state = claim.state.replace("_", " ")
+    return _claim_done(case_id, f"Claim {claim.id} is now {state}")
+
+
+# -- family links declared on the case -------------------------------------------------------
+
+
+@router.post("/immigration/{case_id}/family")
+def add_family_link(
+    session: FormSession,
+    svc: Svc,
+    case_id: CaseId,
+    relation: Annotated[str, Form(max_length=64)] = "",
+    name: Annotated[str, Form(max_length=300)] = "",
+    minor: Annotated[bool, Form()] = False,
+    linked_case_id: Annotated[str, Form(max_length=64)] = "",
+    whereabouts: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    link = lc.add_family_link(
+        svc,
+        session.actor,
+        case_id,
+        relation=relation,
+        name=name,
+        minor=minor,
+        linked_case_id=linked_case_id.strip() or None,
+        whereabouts=whereabouts.strip() or None,
+    )
+    note = quote(f"Family link to {link.name} recorded")
+    return RedirectResponse(f"/immigration/{case_id}?note={note}#people", status_code=303)

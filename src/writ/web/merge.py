@@ -1,0 +1,87 @@
+"""Merge, split and undo of subjects, from the subject profile: the stable subject id a record
+belongs to, its records, every change that touched it, and undo from that history. Each change
+needs a reason and is a judgement in the append-only log."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, Path, Query, Request
+from starlette.responses import RedirectResponse, Response
+
+from writ.resolve import service as resolve_service
+from writ.web.guard import FormSession, PageSession, Svc
+from writ.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+EntityId = Annotated[str, Path(max_length=128)]
+
+
+def _back(entity_id: str, result: resolve_service.ChangeResult, what: str) -> Response:
+    moved = sum(1 for before, after in result.changes.values() if before != after)
+    note = f"{what} recorded as event {result.event_id}: {moved} record(s) changed subject"
+    return RedirectResponse(f"/subjects/{entity_id}/resolution?note={quote(note)}", status_code=303)
+
+
+@router.get("/subjects/{entity_id}/resolution")
+def resolution_page(
+    request: Request,
+    session: PageSession,
+    svc: Svc,
+    entity_id: EntityId,
+    note: Annotated[str, Query(max_length=300)] = "",
+) -> Response:
+    resolution = resolve_service.subject_resolution(svc, session.actor, entity_id)
+    return render(
+        request,
+        "resolution.html",
+        session,
+        title=f"Subject {resolution.subject_id}",
+        entity_id=entity_id,
+        resolution=resolution,
+        note=note,
+    )
+
+
+@router.post("/subjects/{entity_id}/merge")
+def merge(
+    session: FormSession,
+    svc: Svc,
+    entity_id: EntityId,
+    other: Annotated[str, Form(max_length=128)] = "",
+    reason: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    if not other.strip():
+        raise ValueError("other: name the subject or record to merge with")
+    mine = resolve_service.subject_resolution(svc, session.actor, entity_id)
+    theirs = resolve_service.subject_resolution(svc, session.actor, other.strip())
+    if theirs.subject_id == mine.subject_id:
+        raise ValueError(f"other: {other.strip()} is already in subject {mine.subject_id}")
+    result = resolve_service.merge(svc, session.actor, mine.subject_id, theirs.subject_id, reason)
+    return _back(entity_id, result, f"Merge with {theirs.subject_id}")
+
+
+@router.post("/subjects/{entity_id}/split")
+def split(
+    session: FormSession,
+    svc: Svc,
+    entity_id: EntityId,
+    records: Annotated[list[str] | None, Form()] = None,
+    reason: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    mine = resolve_service.subject_resolution(svc, session.actor, entity_id)
+    result = resolve_service.split(svc, session.actor, mine.subject_id, records or [], reason)
+    return _back(entity_id, result, f"Split of {mine.subject_id}")
+
+
+@router.post("/subjects/{entity_id}/undo")
+def undo(
+    session: FormSession,
+    svc: Svc,
+    entity_id: EntityId,
+    event: Annotated[int, Form(ge=1, le=2**62)],
+    reason: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    result = resolve_service.undo(svc, session.actor, event, reason)
+    return _back(entity_id, result, f"Undo of event {event}")
