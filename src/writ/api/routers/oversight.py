@@ -92,6 +92,18 @@ def _gates(rows: list[dict[str, Any]]) -> list[GateCount]:
     return [GateCount(rule=rule, outcome=outcome, count=n) for (rule, outcome), n in ranked]
 
 
+def _is_claim(row: dict[str, Any]) -> bool:
+    """A citizenship claim recorded (a legal document of that kind), investigated or signed off."""
+    if row["action"].startswith("citizenship-claim."):
+        return True
+    details = row["details"]
+    return (
+        row["action"] == "legal-document.create"
+        and isinstance(details, dict)
+        and details.get("kind") == "citizenship_claim"
+    )
+
+
 def _activity(svc: Svc, actor: CurrentActor, recent: int) -> ActivityReport:
     rows = audit_service.entries(svc, actor, limit=recent)
     purposes: Counter[str] = Counter()
@@ -119,9 +131,7 @@ def _activity(svc: Svc, actor: CurrentActor, recent: int) -> ActivityReport:
             for r in rows
             if r["action"] == "gate-override.create" and r["outcome"] == "ok"
         ],
-        citizenship_claims=[
-            AuditEntry(**r) for r in rows if r["action"].startswith("citizenship-claim.")
-        ],
+        citizenship_claims=[AuditEntry(**r) for r in rows if _is_claim(r)],
     )
 
 
