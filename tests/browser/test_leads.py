@@ -35,9 +35,9 @@ def test_take_in_triage_convert_and_close_leads(visit, live_writ):
     assert "status=triaged" in page.url
     rows = page.locator("[data-testid=leads] tbody tr")
     assert rows.count() >= 1
-    assert all(
-        "triaged" in rows.nth(i).inner_text() for i in range(rows.count())
-    ), "the filter kept a lead of another status"
+    assert all("triaged" in rows.nth(i).inner_text() for i in range(rows.count())), (
+        "the filter kept a lead of another status"
+    )
     assert "forged I-94" in page.inner_text("[data-testid=leads]")
 
     visit.goto(lead_url.removeprefix(live_writ.url))
