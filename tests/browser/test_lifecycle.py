@@ -191,6 +191,6 @@ def test_the_field_worklist_shows_the_photo_of_record(visit, live_writ):
     assert [r["actor"] for r in reads] == [planner.username]
     assert "Gates now: clear" in phone.inner_text("[data-testid=worklist]")
     visit.submit("[data-testid=worklist] a:has-text('Open the case')")
-    on_case = phone.locator("[data-testid=photo-of-record] img")
+    on_case = phone.locator("img[data-testid=photo-of-record]")
     assert on_case.get_attribute("alt") == "Photo of record of Ana María López"
     assert phone.evaluate("img => img.complete && img.naturalWidth", on_case.element_handle()) > 0

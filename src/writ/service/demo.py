@@ -17,7 +17,9 @@ from writ.model.actor import system_actor
 from writ.resolve import service as resolve_service
 from writ.service import auth
 from writ.service import users as user_service
+from writ.service.demo_lifecycle import LifecycleDemo, seed_lifecycle
 from writ.service.operation import Services
+from writ.service.settings import load_settings
 
 DEMO_ACTOR = system_actor("demo", purpose="administration", roles=frozenset({"admin", "custodian"}))
 INGEST_ACTOR = system_actor("ingest")
@@ -54,6 +56,7 @@ class DemoSummary:
     ingested: dict[str, tuple[int, int, int]] = field(default_factory=dict)
     subjects: int | None = None
     notes: list[str] = field(default_factory=list)
+    lifecycle: LifecycleDemo | None = None
 
 
 def generate_sources(out_dir: Path, *, people: int = 400, seed: int = 7) -> dict[str, int]:
@@ -70,9 +73,12 @@ def load(
     *,
     people: int = 400,
     seed: int = 7,
+    photo_root: Path | None = None,
     say: Callable[[str], None] = lambda _: None,
 ) -> DemoSummary:
-    """Generate the synthetic sources into ``folder`` and load them, with one user per role."""
+    """Generate the synthetic sources into ``folder`` and load them, with one user per role,
+    then the immigration cases of the lifecycle workflows (photos under ``photo_root``,
+    default ``$WRIT_HOME/photos``)."""
     summary = DemoSummary(folder)
     existing = {u.username for u in user_service.list_users(svc, DEMO_ACTOR)}
     for username, name, roles, unit, password in DEMO_USERS:
@@ -104,4 +110,5 @@ def load(
         f"resolved {resolved.records} records into {resolved.subjects} subjects "
         f"({resolved.in_review} pairs for review)"
     )
+    summary.lifecycle = seed_lifecycle(svc, photo_root or load_settings().home / "photos", say=say)
     return summary
