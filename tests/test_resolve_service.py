@@ -12,6 +12,7 @@ from writ.resolve import repository
 from writ.resolve import service as resolve
 from writ.search.service import reindex
 from writ.service import AccessDenied, Services
+from writ.service.subjects import set_marking
 
 CUSTODIAN = system_actor("resolve")
 SUPERVISOR = actor("supervisor", user="sup-1")
@@ -147,6 +148,20 @@ def test_match_one_finds_a_misspelt_name_through_the_name_index(svc: Services) -
     found = resolve.match_one(svc, OFFICER, probe)
     assert [c.record.entity_id for c in found] == ["e-lone"]
     assert any(line.startswith("given name: spelt nearly") for line in found[0].explanation)
+
+
+def test_match_one_leaves_out_records_the_user_may_not_read(svc: Services) -> None:
+    resolve.run(svc, CUSTODIAN)
+    probe = {"firstName": ["Maria"], "lastName": ["Garcia Lopez"], "birthDate": ["1985-03-12"]}
+    before = resolve.match_one(svc, OFFICER, probe)
+    namesake = subjects(svc)["e-namesake"]
+    assert namesake in {c.subject_id for c in before}
+    set_marking(svc, CUSTODIAN, "e-namesake", sealed=True)
+    after = resolve.match_one(svc, OFFICER, probe)
+    assert namesake not in {c.subject_id for c in after}
+    assert [c.subject_id for c in after] == [
+        c.subject_id for c in before if c.subject_id != namesake
+    ]
 
 
 def test_review_show_gives_both_records_and_the_explanation(svc: Services) -> None:

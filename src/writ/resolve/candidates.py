@@ -9,6 +9,9 @@ Two indexed sources, each a handful of index probes whatever the number of subje
 - the name index of search (``search_keys``, ``search_names``): the names whose keys are most
   alike the probe's (pg_trgm on PostgreSQL, an FTS5 trigram table on SQLite), for misspellings
   that change a name's sound as well as its letters.
+
+Both go to the database as one statement that returns the candidates' stored records, so a
+look-up costs one round trip for its candidates however many there are.
 """
 
 from __future__ import annotations
@@ -16,13 +19,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Float, Integer, func, select, text
+from sqlalchemy import Float, Integer, Select, func, select, text, union
 from sqlalchemy.orm import Session
 
-from writ.resolve import repository as repo
 from writ.resolve.features import GIVEN_PROPS
 from writ.resolve.records import probe_keys
 from writ.search.names import retrieval_key, trigrams
+from writ.store.tables.resolve import resolve_keys, resolve_records
 from writ.store.tables.search import search_keys, search_names
 
 NAME_KEYS = 20  # distinct name keys taken from the name index, most alike first
@@ -42,25 +45,37 @@ def probe_name(props: Mapping[str, Sequence[str]]) -> str:
 
 def find(
     session: Session, probe: Mapping[str, Any], props: Mapping[str, Sequence[str]]
-) -> set[str]:
-    """Entity ids of the resolved records worth scoring against the probe."""
-    found = repo.candidates_by_keys(session, probe_keys(probe))
-    name = probe_name(props)
-    if name:
-        found |= by_name(session, name)
-    return found
+) -> dict[str, Any]:
+    """The stored records (entity id -> ``resolve_records`` row) worth scoring against the probe."""
+    sources: list[Select[Any]] = []
+    keys = sorted(probe_keys(probe))
+    if keys:
+        sources.append(select(resolve_keys.c.entity_id).where(resolve_keys.c.key.in_(keys)))
+    name = _by_name(session, retrieval_key(probe_name(props)))
+    if name is not None:
+        sources.append(name)
+    if not sources:
+        return {}
+    ids = union(*sources).subquery("candidate_ids")
+    rows = session.execute(
+        select(resolve_records).where(resolve_records.c.entity_id.in_(select(ids.c.entity_id)))
+    )
+    return {row.entity_id: row for row in rows}
 
 
-def by_name(session: Session, name: str) -> set[str]:
-    """Person entities whose indexed names are most alike ``name`` (search's name index)."""
-    key = retrieval_key(name)
+def _by_name(session: Session, key: str) -> Select[Any] | None:
+    """Person entities whose indexed names are most alike the name ``key`` (search's index)."""
     if not key:
-        return set()
+        return None
     if session.get_bind().dialect.name == "postgresql":
         # As in search: the planner prices the trigram operator as cheap and would scan every
-        # key; the GIN index is far faster. Sequential scans are allowed again after the query.
-        session.execute(text("SET LOCAL enable_seqscan = off"))
-        session.execute(text(f"SET LOCAL pg_trgm.similarity_threshold = {PG_SIMILARITY}"))
+        # key; the GIN index is far faster. SET LOCAL lasts until the look-up's transaction ends.
+        session.execute(
+            text(
+                "SET LOCAL enable_seqscan = off; "
+                f"SET LOCAL pg_trgm.similarity_threshold = {PG_SIMILARITY}"
+            )
+        )
         best = (
             select(search_keys.c.id)
             .where(search_keys.c.norm.op("%")(key))
@@ -68,31 +83,24 @@ def by_name(session: Session, name: str) -> set[str]:
             .limit(NAME_KEYS)
             .subquery("best_keys")
         )
-        rows = session.scalars(
-            select(search_names.c.entity_id)
-            .join(best, best.c.id == search_names.c.key_id)
-            .limit(NAME_ROWS)
+    else:
+        # FTS5's trigram tokenizer does not pad words: only trigrams inside a word can match.
+        grams = sorted(g for g in trigrams(tuple(key.split())) if " " not in g)
+        if not grams:
+            return None
+        best = (
+            text(
+                "SELECT rowid AS id, rank AS rank FROM search_keys_fts "
+                "WHERE search_keys_fts MATCH :match ORDER BY rank LIMIT :keys"
+            )
+            .bindparams(match=" OR ".join(f'"{g}"' for g in grams), keys=NAME_KEYS)
+            .columns(id=Integer, rank=Float)
+            .subquery("best_keys")
         )
-        found = set(rows)
-        session.execute(text("SET LOCAL enable_seqscan = on"))
-        return found
-    # FTS5's trigram tokenizer does not pad words: only trigrams inside a word can match.
-    grams = sorted(g for g in trigrams(tuple(key.split())) if " " not in g)
-    if not grams:
-        return set()
-    fts = (
-        text(
-            "SELECT rowid AS rid, rank AS rank FROM search_keys_fts "
-            "WHERE search_keys_fts MATCH :match ORDER BY rank LIMIT :keys"
-        )
-        .bindparams(match=" OR ".join(f'"{g}"' for g in grams), keys=NAME_KEYS)
-        .columns(rid=Integer, rank=Float)
-        .subquery("best_keys")
+    names = (
+        select(search_names.c.entity_id)
+        .join(best, best.c.id == search_names.c.key_id)
+        .limit(NAME_ROWS)
+        .subquery("alike_names")
     )
-    return set(
-        session.scalars(
-            select(search_names.c.entity_id)
-            .join(fts, fts.c.rid == search_names.c.key_id)
-            .limit(NAME_ROWS)
-        )
-    )
+    return select(names.c.entity_id)

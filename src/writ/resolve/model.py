@@ -14,6 +14,7 @@ import json
 import math
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +79,7 @@ class LinkageModel:
     created_at: str = ""
     feature_version: int = FEATURE_VERSION
 
-    @property
+    @cached_property
     def version(self) -> str:
         """``m-`` and 12 hex digits of the parameters' hash: the same model, the same version."""
         payload = {
