@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
-from writ.service import AccessDenied, NotFound
+from writ.service import AccessDenied, NotFound, StepUpRequired
 from writ.service.auth import CsrfRejected, SessionEnded, SignInRefused
 
 MEDIA_TYPE = "application/problem+json"
@@ -69,6 +69,26 @@ def access_denied(request: Request, exc: AccessDenied) -> JSONResponse:
         str(exc),
         policy=exc.decision.policy,
         grant=exc.decision.grant or None,
+        action=exc.action,
+        resource=f"{exc.resource.kind}:{exc.resource.id}",
+    )
+
+
+def step_up_required(request: Request, exc: StepUpRequired) -> JSONResponse:
+    """RFC 9470: the session's sign-in is too weak for this action; ``acr_values`` says what."""
+    return problem(
+        request,
+        401,
+        "step-up-required",
+        "Stronger sign-in required",
+        str(exc),
+        headers={
+            "WWW-Authenticate": 'Bearer realm="writ", error="insufficient_user_authentication", '
+            f'acr_values="{exc.required_acr}"'
+        },
+        policy=exc.decision.policy,
+        grant=exc.decision.grant or None,
+        acr_values=exc.required_acr,
         action=exc.action,
         resource=f"{exc.resource.kind}:{exc.resource.id}",
     )
@@ -160,6 +180,7 @@ def server_error(request: Request, exc: Exception) -> JSONResponse:
 
 HANDLERS: dict[type[Exception], Any] = {
     AccessDenied: access_denied,
+    StepUpRequired: step_up_required,
     NotFound: not_found,
     LookupError: not_found,
     ValueError: invalid_value,

@@ -1,5 +1,5 @@
 """Services: the only way into the store. Policy, work and audit meet in ``Services.operation``."""
 
-from writ.service.operation import AccessDenied, NotFound, Operation, Services
+from writ.service.operation import AccessDenied, NotFound, Operation, Services, StepUpRequired
 
-__all__ = ["AccessDenied", "NotFound", "Operation", "Services"]
+__all__ = ["AccessDenied", "NotFound", "Operation", "Services", "StepUpRequired"]

@@ -27,6 +27,7 @@ from sqlalchemy import func, select, update
 from writ.model.actor import PURPOSES, Actor
 from writ.model.resource import Resource
 from writ.service.operation import NotFound, Services
+from writ.service.step_up import LOCAL_TOTP_ACR
 from writ.service.users import User
 from writ.store.tables.core import audit_entries, users
 from writ.store.tables.web import web_sessions
@@ -207,30 +208,58 @@ def sign_in(
         )
     if not pyotp.TOTP(secret).verify(code.strip().replace(" ", ""), for_time=now, valid_window=1):
         raise _refuse(svc, attempt, "failed", "bad one-time code", wrong)
-    user = _user(row)
+    return open_session(
+        svc,
+        _user(row),
+        purpose,
+        origin,
+        LOCAL_TOTP_ACR,
+        {"factors": ["password", "totp"]},
+        now=now,
+    )
+
+
+def open_session(
+    svc: Services,
+    user: User,
+    purpose: str,
+    origin: str,
+    acr: str,
+    details: dict[str, object],
+    *,
+    auth_time: datetime | None = None,
+    now: datetime | None = None,
+) -> SignedIn:
+    """A new session (new token, new CSRF token) for a person whose sign-in has been checked.
+
+    Local sign-in and OIDC both end here, so both get the same session and the same audit entry.
+    """
+    now = now or _now()
     actor = user.actor(purpose, origin)
+    actor = Actor(actor.user, actor.roles, actor.unit, actor.compartments, purpose, origin, acr=acr)
     token = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(32)
     with svc.store.transaction() as session:
         session.execute(
             web_sessions.insert().values(
                 id=_token_id(token),
-                username=username,
+                username=user.username,
                 purpose=purpose,
                 origin=origin,
-                acr="pwd+otp",
+                acr=acr,
                 csrf=csrf,
                 created_at=_stamp(now),
+                auth_time=_stamp(auth_time or now),
                 last_seen_at=_stamp(now),
             )
         )
     svc.record(
         actor,
         "session.sign-in",
-        Resource("session", username),
+        Resource("session", user.username),
         "ok",
         "authentication",
-        {"factors": ["password", "totp"]},
+        {"acr": acr, **details},
     )
     return SignedIn(token, csrf, actor, user.display_name, now, now + ABSOLUTE_TIMEOUT)
 
@@ -285,11 +314,16 @@ def current(svc: Services, token: str, *, now: datetime | None = None) -> Signed
         actor.compartments,
         actor.purpose,
         actor.origin,
-        acr=row["acr"] or None,
+        acr=row["acr"],
     )
     return SignedIn(
         token, row["csrf"], actor, user.display_name, created, created + ABSOLUTE_TIMEOUT
     )
+
+
+def end_session(svc: Services, token: str, reason: str) -> None:
+    """End the session of ``token`` without a sign-out entry (it was replaced by a new one)."""
+    _end(svc, _token_id(token), reason, _now())
 
 
 def _end(svc: Services, session_id: str, reason: str, now: datetime) -> None:

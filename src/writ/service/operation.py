@@ -13,6 +13,7 @@ from writ.audit.ledger import Entry, Ledger
 from writ.model.actor import Actor
 from writ.model.resource import Resource
 from writ.policy.engine import Decision, Policy
+from writ.service.step_up import StepUp
 from writ.store.engine import Store
 
 
@@ -27,6 +28,16 @@ class AccessDenied(Exception):
         super().__init__(
             f"{actor.user} may not {action} {resource.kind} {resource.id}: {decision.explain()}"
         )
+
+
+class StepUpRequired(AccessDenied):
+    """The policy allows it, but this session's sign-in (``acr``) is too weak for the action."""
+
+    def __init__(
+        self, actor: Actor, action: str, resource: Resource, decision: Decision, required: str
+    ):
+        super().__init__(actor, action, resource, decision)
+        self.required_acr = required
 
 
 class NotFound(LookupError):
@@ -49,9 +60,7 @@ class Operation:
     def authorize(self, resource: Resource) -> Decision:
         """Ask the policy about ``resource``; raise ``AccessDenied`` (audited) if refused."""
         assert self._services is not None
-        decision = self._services.policy.decide(self.actor, self.action, resource)
-        if not decision.allowed:
-            raise AccessDenied(self.actor, self.action, resource, decision)
+        decision = self._services.decide(self.actor, self.action, resource)
         self.resource = resource
         self.decision = decision
         return decision
@@ -60,10 +69,23 @@ class Operation:
 class Services:
     """The store, the policy and the ledger: everything a service needs, made once per process."""
 
-    def __init__(self, store: Store, policy: Policy, ledger: Ledger) -> None:
+    def __init__(
+        self, store: Store, policy: Policy, ledger: Ledger, step_up: StepUp | None = None
+    ) -> None:
         self.store = store
         self.policy = policy
         self.ledger = ledger
+        self.step_up = step_up or StepUp()
+
+    def decide(self, actor: Actor, action: str, resource: Resource) -> Decision:
+        """The policy's answer, then the step-up rule; a refusal is raised, not returned."""
+        decision = self.policy.decide(actor, action, resource)
+        if not decision.allowed:
+            raise AccessDenied(actor, action, resource, decision)
+        weak = self.step_up.refusal(actor, action)
+        if weak is not None:
+            raise StepUpRequired(actor, action, resource, weak, self.step_up.required)
+        return decision
 
     @contextmanager
     def operation(
@@ -95,12 +117,11 @@ class Services:
 
     def authorize(self, actor: Actor, action: str, resource: Resource) -> Decision:
         """Ask the policy for work done outside ``operation``; a refusal is audited and raised."""
-        decision = self.policy.decide(actor, action, resource)
-        if not decision.allowed:
-            denied = AccessDenied(actor, action, resource, decision)
+        try:
+            return self.decide(actor, action, resource)
+        except AccessDenied as denied:
             self.record_denial(denied)
-            raise denied
-        return decision
+            raise
 
     def record_denial(self, denied: AccessDenied, audit_action: str | None = None) -> None:
         """Commit the audit entry of a refused attempt, on its own transaction."""

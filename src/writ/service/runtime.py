@@ -7,6 +7,7 @@ from writ.audit.ledger import Ledger
 from writ.policy.engine import load_policy
 from writ.service.operation import Services
 from writ.service.settings import ConfigError, Settings, load_settings
+from writ.service.step_up import StepUp
 from writ.store.engine import Store
 from writ.store.migrate import pending
 
@@ -30,4 +31,5 @@ def open_services(settings: Settings | None = None, *, require_current: bool = T
         head_interval=settings.head_interval_seconds,
         head_every=settings.head_every_entries,
     )
-    return Services(store, policy, ledger)
+    step_up = StepUp(settings.oidc.step_up_acr if settings.oidc else ())
+    return Services(store, policy, ledger, step_up)

@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
-from writ.service import AccessDenied, NotFound
+from writ.service import AccessDenied, NotFound, StepUpRequired
 from writ.service.auth import CsrfRejected, SessionEnded, SignInRefused
 from writ.web import (
     admin,
@@ -22,6 +22,7 @@ from writ.web import (
     leads,
     lifecycle,
     merge,
+    oidc,
     operations,
     oversight,
     quarantine,
@@ -49,6 +50,7 @@ def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (
         signin,
+        oidc,
         home,
         cases,
         leads,
@@ -85,6 +87,10 @@ async def error_page(request: Request, exc: Exception) -> Response:
             target += "?" + request.url.query
         note = "" if exc.reason == "missing" else f"&ended={quote(exc.reason)}"
         return RedirectResponse(f"/sign-in?next={quote(target)}{note}", status_code=303)
+    if isinstance(exc, StepUpRequired):
+        page = oidc.step_up_page(request, exc)
+        if page is not None:
+            return page
     if isinstance(exc, AccessDenied):
         return render(
             request,

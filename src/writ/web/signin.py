@@ -26,14 +26,14 @@ ENDED = {
 }
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Only a path on this site: no scheme, no host, no backslash a browser reads as a slash."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return "/"
 
 
-def _form(
+def sign_in_form(
     request: Request,
     status_code: int = 200,
     error: str = "",
@@ -42,6 +42,9 @@ def _form(
     next_page: str = "/",
     ended: str = "",
 ) -> Response:
+    from writ.web import oidc, pages  # they import this module
+
+    provider = oidc.settings_of(request)
     token = secrets.token_urlsafe(32)
     response = render(
         request,
@@ -52,13 +55,20 @@ def _form(
         error=error,
         username=username,
         purpose=purpose,
-        next_page=_safe_next(next_page),
+        next_page=safe_next(next_page),
         notice=ENDED.get(ended, ""),
         form_token=token,
         demo_accounts=auth.demo_accounts(request.app.state.services)
         if request.app.state.demo
         else [],
+        provider=provider.name if provider else "",
     )
+    if provider:
+        # The provider's button posts here and is sent on to the provider: allow that redirect.
+        csp = pages.SECURITY_HEADERS["Content-Security-Policy"]
+        response.headers["Content-Security-Policy"] = csp.replace(
+            "form-action 'self'", f"form-action 'self' {oidc.provider_origin(provider)}"
+        )
     response.set_cookie(
         SIGN_IN_COOKIE,
         token,
@@ -76,7 +86,7 @@ def sign_in_page(
     next: Annotated[str, Query(max_length=2000)] = "/",
     ended: Annotated[str, Query(max_length=64)] = "",
 ) -> Response:
-    return _form(request, next_page=next, ended=ended)
+    return sign_in_form(request, next_page=next, ended=ended)
 
 
 @router.post("/sign-in")
@@ -92,9 +102,9 @@ def sign_in(
 ) -> Response:
     expected = request.cookies.get(SIGN_IN_COOKIE, "")
     if not expected or not hmac.compare_digest(expected, form_token):
-        return _form(request, 400, "The form had expired. Please sign in again.", username)
+        return sign_in_form(request, 400, "The form had expired. Please sign in again.", username)
     if purpose not in PURPOSES:
-        return _form(
+        return sign_in_form(
             request, 422, "Choose the purpose of use for this session.", username, "", next
         )
     if not username or not password or not code:
@@ -103,13 +113,15 @@ def sign_in(
             for n, v in (("user name", username), ("password", password), ("one-time code", code))
             if not v
         ]
-        return _form(request, 422, f"Enter your {', '.join(missing)}.", username, purpose, next)
+        return sign_in_form(
+            request, 422, f"Enter your {', '.join(missing)}.", username, purpose, next
+        )
     origin = f"web:{request.client.host}" if request.client else "web"
     try:
         session = auth.sign_in(svc, username, password, code, purpose, origin=origin)
     except SignInRefused as refused:
-        return _form(request, 401, str(refused), username, purpose, next)
-    response = RedirectResponse(_safe_next(next), status_code=303)
+        return sign_in_form(request, 401, str(refused), username, purpose, next)
+    response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(
         auth.COOKIE_NAME,
         session.token,

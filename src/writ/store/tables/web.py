@@ -19,6 +19,8 @@ web_sessions = Table(
     Column("acr", String(64), nullable=False, default=""),
     Column("csrf", String(64), nullable=False),
     Column("created_at", String(32), nullable=False),
+    # When the person last proved who they are (OIDC ``auth_time``; sign-in time for local).
+    Column("auth_time", String(32)),
     Column("last_seen_at", String(32), nullable=False),
     Column("ended_at", String(32)),
     Column("end_reason", String(32)),
