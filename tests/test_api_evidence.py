@@ -143,6 +143,29 @@ def test_bad_input_names_the_field(client, services, case_id):
     assert_problem(client.post(url, headers=headers, json={"event": "checked_in"}), 422)
     assert_problem(client.get("/api/v1/evidence/nope", headers=headers), 404)
     assert_problem(upload(client, headers, "no-such-case"), 404)
+    # PostgreSQL cannot store a NUL: refused before any service runs, naming the field.
+    nul = client.post(url, headers=headers, json={"event": "received", "note": "a\x00b"})
+    assert_problem(nul, 422, field="note")
+    assert_problem(
+        client.get("/api/v1/evidence/a%00b", headers=headers), 422, field="path.evidence_id"
+    )
+    boundary = "writ-test-boundary"
+    raw = (
+        f"--{boundary}\r\n"
+        'Content-Disposition: form-data; name="file"; filename="a\tb.txt"\r\n'
+        "Content-Type: text/plain\r\n\r\nx\r\n"
+        f"--{boundary}\r\n"
+        'Content-Disposition: form-data; name="description"\r\n\r\nx\r\n'
+        f"--{boundary}\r\n"
+        'Content-Disposition: form-data; name="retain_until"\r\n\r\n2030-01-01\r\n'
+        f"--{boundary}--\r\n"
+    )
+    bad_name = client.post(
+        f"/api/v1/cases/{case_id}/evidence",
+        headers={**headers, "Content-Type": f"multipart/form-data; boundary={boundary}"},
+        content=raw.encode(),
+    )
+    assert_problem(bad_name, 422, field="file")
 
 
 def test_no_session_no_evidence(client, case_id):

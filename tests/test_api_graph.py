@@ -130,6 +130,7 @@ def test_bad_parameters_name_the_field(client, services, world):
     assert_problem(fmt, 422, field="query.format")
     assert_problem(client.get(f"{url}?node=nobody", headers=headers), 404)
     assert_problem(client.get(f"{url}?node=case:nope", headers=headers), 404)
+    assert_problem(client.get(f"{url}?node=a%00b", headers=headers), 422, field="query.node")
 
 
 def test_no_session_no_graph(client, world):

@@ -97,6 +97,8 @@ def test_bad_requests_name_the_field(client, services, court):
     missing = client.post("/api/v1/quarantine/retry", headers=headers, json={"entry_ids": [999]})
     assert "999" in assert_problem(missing, 404)["detail"]
     assert_problem(client.get("/api/v1/quarantine/999", headers=headers), 404)
+    nul = client.get("/api/v1/quarantine?source=a%00b", headers=headers)
+    assert_problem(nul, 422, field="query.source")
     assert_problem(client.get("/api/v1/sources?limit=0", headers=headers), 422, field="query.limit")
 
 

@@ -96,6 +96,11 @@ def test_bad_changes_name_the_field(client, services, case_id):
     wrong = client.get("/api/v1/tasks?scope=mine&unit=HSI-LA", headers=headers)
     assert_problem(wrong, 422, field="unit")
     assert_problem(client.post("/api/v1/tasks/nope/complete", headers=headers), 404)
+    nul = client.post("/api/v1/tasks/a%00b/complete", headers=headers)
+    assert_problem(nul, 422, field="path.task_id")
+    assert_problem(
+        client.patch(url, headers=headers, json={"assignee": "b\x00"}), 422, field="assignee"
+    )
 
 
 def test_no_session_no_tasks(client, case_id):

@@ -64,6 +64,8 @@ def test_bad_parameters_name_the_field(client, services, subject):
     assert_problem(client.get(f"{url}?cursor=x", headers=headers), 422, field="query.cursor")
     long_id = client.get(f"/api/v1/subjects/{'x' * 200}/timeline", headers=headers)
     assert_problem(long_id, 422, field="path.entity_id")
+    nul = client.get("/api/v1/subjects/a%00b/timeline", headers=headers)
+    assert_problem(nul, 422, field="path.entity_id")
 
 
 def test_no_session_no_timeline(client, subject):

@@ -9,6 +9,7 @@ and custodian are alerted before the refusal is sent.
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import date
 from typing import Annotated, Literal
 
@@ -19,13 +20,15 @@ from starlette.responses import Response
 
 from writ.api import problems
 from writ.api.deps import CurrentActor, Page, PageParams, Svc
+from writ.api.fields import LINE, REASON, TEXT
 from writ.cases import service as case_service
 
 router = APIRouter(tags=["evidence"])
-CaseId = Annotated[str, Path(min_length=1, max_length=64)]
-EvidenceId = Annotated[str, Path(min_length=1, max_length=64)]
+CaseId = Annotated[str, Path(min_length=1, max_length=64, pattern=LINE)]
+EvidenceId = Annotated[str, Path(min_length=1, max_length=64, pattern=LINE)]
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 _CHUNK = 1024 * 1024
+LINE_BREAKER = r"[\x00-\x1f\x7f]"
 
 
 class EvidenceOut(BaseModel):
@@ -63,12 +66,12 @@ class CustodyChange(BaseModel):
     """A hand-over: ``transferred`` and ``checked_out`` name who receives the item."""
 
     event: Literal["received", "transferred", "checked_out", "checked_in"]
-    to_party: str | None = Field(default=None, min_length=1, max_length=128)
-    note: str = Field(default="", max_length=2000)
+    to_party: str | None = Field(default=None, min_length=1, max_length=128, pattern=LINE)
+    note: str = Field(default="", max_length=2000, pattern=TEXT)
 
 
 class Disposal(BaseModel):
-    reason: str = Field(min_length=1, max_length=2000, pattern=r"\S")
+    reason: str = Field(min_length=1, max_length=2000, pattern=REASON)
 
 
 class Verified(BaseModel):
@@ -117,12 +120,14 @@ async def upload(
     svc: Svc,
     actor: CurrentActor,
     file: Annotated[UploadFile, File(description="The evidence file.")],
-    description: Annotated[str, Form(min_length=1, max_length=2000)],
+    description: Annotated[str, Form(min_length=1, max_length=2000, pattern=REASON)],
     retain_until: Annotated[date, Form(description="Keep at least until (YYYY-MM-DD).")],
 ) -> Response | EvidenceOut:
     filename = (file.filename or "").strip()
-    if not filename or len(filename) > 255:
-        return _invalid(request, "file", "the upload needs a file name of 1 to 255 characters")
+    if not filename or len(filename) > 255 or re.search(LINE_BREAKER, filename):
+        return _invalid(
+            request, "file", "the upload needs a file name of 1 to 255 characters, no control ones"
+        )
     chunks: list[bytes] = []
     size = 0
     while chunk := await file.read(_CHUNK):

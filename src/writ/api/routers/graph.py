@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from starlette.responses import Response
 
 from writ.api.deps import CurrentActor, Svc
+from writ.api.fields import LINE
 from writ.cases import service as case_service
 
 router = APIRouter(tags=["graph"])
@@ -34,6 +35,7 @@ NodeId = Annotated[
     Query(
         min_length=1,
         max_length=128,
+        pattern=LINE,
         description="A subject's entity id, or `case:<case id>`.",
     ),
 ]
@@ -107,8 +109,8 @@ def neighbours(
 def path(
     svc: Svc,
     actor: CurrentActor,
-    source: Annotated[str, Query(min_length=1, max_length=128)],
-    target: Annotated[str, Query(min_length=1, max_length=128)],
+    source: Annotated[str, Query(min_length=1, max_length=128, pattern=LINE)],
+    target: Annotated[str, Query(min_length=1, max_length=128, pattern=LINE)],
     max_depth: Annotated[int, Query(ge=1, le=6)] = 6,
     edge_type: EdgeTypes = None,
 ) -> GraphOut:

@@ -14,10 +14,11 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field, model_validator
 
 from writ.api.deps import CurrentActor, Page, PageParams, Svc
+from writ.api.fields import LINE
 from writ.ingest import service as ingest_service
 
 router = APIRouter(tags=["sources"])
-SourceName = Annotated[str | None, Query(min_length=1, max_length=64)]
+SourceName = Annotated[str | None, Query(min_length=1, max_length=64, pattern=LINE)]
 # The quarantine is read whole from the service up to this many rows, then paged here.
 QUARANTINE_WINDOW = 5000
 
@@ -62,7 +63,7 @@ class RetryRequest(BaseModel):
     entry_ids: list[Annotated[int, Field(ge=1, le=2**62)]] = Field(
         default_factory=list, max_length=1000
     )
-    source: str | None = Field(default=None, min_length=1, max_length=64)
+    source: str | None = Field(default=None, min_length=1, max_length=64, pattern=LINE)
 
     @model_validator(mode="after")
     def _one_of(self) -> RetryRequest:

@@ -13,6 +13,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from writ.api.deps import CurrentActor, Svc
+from writ.api.fields import LINE
 from writ.api.routers.audit import TreeHead
 from writ.audit import keys
 from writ.service import audit as audit_service
@@ -26,7 +27,7 @@ class Checkpoint(BaseModel):
 
     tree_size: int = Field(ge=0, le=2**62)
     root_hash: Hex64
-    timestamp: str = Field(min_length=1, max_length=64)
+    timestamp: str = Field(min_length=1, max_length=64, pattern=LINE)
     signature: str = Field(pattern=r"^[0-9a-f]{128}$")
     key_fingerprint: Hex64
 

@@ -10,10 +10,11 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field, model_validator
 
 from writ.api.deps import CurrentActor, Page, PageParams, Svc
+from writ.api.fields import LINE
 from writ.cases import service as case_service
 
 router = APIRouter(tags=["tasks"])
-TaskId = Annotated[str, Path(min_length=1, max_length=64)]
+TaskId = Annotated[str, Path(min_length=1, max_length=64, pattern=LINE)]
 TaskStatus = Literal["open", "in-progress", "done", "cancelled"]
 
 
@@ -30,7 +31,7 @@ class TaskChange(BaseModel):
     """What to change on a task; at least one field."""
 
     status: TaskStatus | None = None
-    assignee: str | None = Field(default=None, min_length=1, max_length=128)
+    assignee: str | None = Field(default=None, min_length=1, max_length=128, pattern=LINE)
     due: str | None = Field(default=None, max_length=10, pattern=r"^\d{4}-\d{2}-\d{2}$")
 
     @model_validator(mode="after")
@@ -56,7 +57,7 @@ def list_tasks(
     scope: Annotated[Literal["mine", "unit"], Query(description="Your tasks or a unit's.")] = (
         "mine"
     ),
-    unit: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+    unit: Annotated[str | None, Query(min_length=1, max_length=64, pattern=LINE)] = None,
 ) -> Page[TaskOut]:
     if scope == "mine":
         if unit is not None:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel
 
 from writ.api.deps import CurrentActor, Page, PageParams, Svc
+from writ.api.fields import LINE
 from writ.cases import service as case_service
 
 router = APIRouter(tags=["timeline"])
@@ -30,7 +31,7 @@ class TimelineEventOut(BaseModel):
     summary="What is known to have happened to a subject, newest first",
 )
 def subject_timeline(
-    entity_id: Annotated[str, Path(min_length=1, max_length=128)],
+    entity_id: Annotated[str, Path(min_length=1, max_length=128, pattern=LINE)],
     svc: Svc,
     actor: CurrentActor,
     paging: PageParams,
