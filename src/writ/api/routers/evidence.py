@@ -28,6 +28,19 @@ CaseId = Annotated[str, Path(min_length=1, max_length=64, pattern=LINE)]
 EvidenceId = Annotated[str, Path(min_length=1, max_length=64, pattern=LINE)]
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 _CHUNK = 1024 * 1024
+# OpenAPI links from an uploaded item to what one does with it next (clients, and
+# schemathesis's multi-step runs, follow them with the new item's id).
+ITEM_LINKS = {
+    name: {"operationId": f"evidence_{op}", "parameters": {"evidence_id": "$response.body#/id"}}
+    for name, op in {
+        "ShowEvidence": "show",
+        "EvidenceChain": "chain",
+        "DownloadEvidence": "download",
+        "ChangeCustody": "change_custody",
+        "VerifyEvidence": "verify",
+        "DisposeEvidence": "dispose",
+    }.items()
+}
 LINE_BREAKER = r"[\x00-\x1f\x7f]"
 
 
@@ -111,7 +124,10 @@ def _invalid(request: Request, field: str, detail: str, status: int = 422) -> JS
     "/cases/{case_id}/evidence",
     status_code=201,
     response_model=EvidenceOut,
-    responses={413: {"model": problems.Problem, "description": "The file is too large"}},
+    responses={
+        201: {"description": "The item, with its SHA-256", "links": ITEM_LINKS},
+        413: {"model": problems.Problem, "description": "The file is too large"},
+    },
     summary="Upload an evidence file; its SHA-256 opens the chain of custody",
 )
 async def upload(
@@ -152,6 +168,7 @@ async def upload(
 
 @router.get(
     "/evidence/{evidence_id}",
+    operation_id="evidence_show",
     response_model=EvidenceWithChain,
     summary="An evidence item's metadata and its chain of custody",
 )
@@ -164,6 +181,7 @@ def show(evidence_id: EvidenceId, svc: Svc, actor: CurrentActor) -> EvidenceWith
 
 @router.get(
     "/evidence/{evidence_id}/custody",
+    operation_id="evidence_chain",
     response_model=Page[CustodyEventOut],
     summary="The chain of custody, oldest event first",
 )
@@ -176,6 +194,7 @@ def chain(
 
 @router.get(
     "/evidence/{evidence_id}/content",
+    operation_id="evidence_download",
     response_class=Response,
     responses={
         200: {
@@ -204,6 +223,7 @@ def download(request: Request, evidence_id: EvidenceId, svc: Svc, actor: Current
 
 @router.post(
     "/evidence/{evidence_id}/custody",
+    operation_id="evidence_change_custody",
     response_model=EvidenceOut,
     summary="Record a hand-over: received, transferred, checked out or checked in",
 )
@@ -222,6 +242,7 @@ def change_custody(
 
 @router.post(
     "/evidence/{evidence_id}/verify",
+    operation_id="evidence_verify",
     response_model=Verified,
     responses={409: {"model": problems.Problem, "description": "The content failed its check"}},
     summary="Re-hash the content and put 'verified' on the chain",
@@ -238,6 +259,7 @@ def verify(
 
 @router.post(
     "/evidence/{evidence_id}/disposal",
+    operation_id="evidence_dispose",
     response_model=EvidenceOut,
     summary="Dispose of an item after its retention date, with a reason (nothing is deleted)",
 )
