@@ -6,7 +6,7 @@ Generates a court-records CSV of ``--rows`` synthetic rows, then, in one throwaw
 1. loads it with a raw ``COPY`` into a plain table of text columns (the floor: no mapping, no
    statements, no audit);
 2. ingests it with writ (mapping, transforms, records, statements, quarantine, one audited
-   transaction per batch of 1000 rows).
+   transaction per batch of 5000 rows).
 Ends with ``ingest_vs_copy=<writ rows/s / COPY rows/s> peak_rss_mb=<MB>``; the lines before it show
 the resident memory as the ingest went on, which should stay flat.
 """
@@ -135,28 +135,63 @@ def copy_rows_per_second(url: str, csv_path: Path, rows: int) -> float:
     return rows / seconds
 
 
+def backend_cpu(url: str) -> dict[int, float]:
+    """CPU seconds used so far by each PostgreSQL backend serving the bench database, read from
+    /proc (only when the server runs on this machine; empty otherwise)."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            pids = connection.execute(
+                text(
+                    "SELECT pid FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            ).scalars()
+            used = {}
+            for pid in pids:
+                try:
+                    with open(f"/proc/{pid}/stat") as handle:
+                        fields = handle.read().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                used[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            return used
+    finally:
+        engine.dispose()
+
+
 def writ_rows_per_second(url: str, mapping: Path, work: Path, rows: int) -> float:
     store = Store(url)
     migrate.upgrade(store)
     key = keys.generate_key(work / "ledger.key")
     svc = Services(store, load_policy(), Ledger(key))
-    marks = {rows * step // 10 for step in range(1, 11)}
+    marks = [rows * step // 10 for step in range(1, 11)]
     samples: list[tuple[int, float]] = []
 
     def sample(state: IngestProgress) -> None:
-        if any(state.rows >= mark > state.rows - 1000 for mark in marks):
+        # One sample each time the ingest passes a tenth of the rows.
+        if marks and state.rows >= marks[0]:
             samples.append((state.rows, rss_mb()))
+            while marks and state.rows >= marks[0]:
+                marks.pop(0)
 
     operator = system_actor("bench")
-    started = time.perf_counter()
+    server_before = backend_cpu(url)
+    started, cpu_started = time.perf_counter(), time.process_time()
     summary = ingest(svc, operator, mapping, progress=sample)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    server_after = backend_cpu(url)
     store.dispose()
+    server = sum(used - server_before.get(pid, 0.0) for pid, used in server_after.items())
     assert summary.read == rows and summary.balanced, summary
     print(
         f"writ:   {rows:,} rows in {seconds:.1f} s = {rows / seconds:,.0f} rows/s "
         f"(taken {summary.taken:,}, quarantined {summary.quarantined:,}, "
         f"statements {summary.statements_added:,})"
+    )
+    print(
+        f"cpu:    writ process {cpu:.1f} s, PostgreSQL backends "
+        + (f"{server:.1f} s" if server_after else "unknown (server not on this machine)")
     )
     print("rss_mb as the ingest went on: " + ", ".join(f"{n:,}={mb:.0f}" for n, mb in samples))
     return rows / seconds

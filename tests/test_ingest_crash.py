@@ -5,7 +5,8 @@ already-imported interpreter, so that an attempt costs a fraction of a second in
 start-up) and killed with SIGKILL after a random delay: before its first batch, inside a batch,
 between batches or while it finishes. A last attempt runs to the end. Then the store must hold
 exactly the rows of the file: 0 lost, 0 duplicated, every run's counts exact, and
-``writ audit verify`` must pass. A failure prints the random seed.
+``writ audit verify`` must pass, and the name index must hold exactly the names of the records
+(none lost, none twice). A failure prints the random seed.
 """
 
 from __future__ import annotations
@@ -25,9 +26,12 @@ from writ.ingest.mapping import load_mapping
 from writ.ingest.readers import open_source
 from writ.ingest.rows import Record, RowMapper
 from writ.model.statement import statement_id
+from writ.search.index import NAME_PROPS, names_of
+from writ.search.names import retrieval_key
 from writ.store.engine import Store
 from writ.store.tables.core import audit_entries, statements
 from writ.store.tables.ingest import ingest_runs, quarantine, source_records
+from writ.store.tables.search import search_keys, search_names
 
 FIXTURES = Path(__file__).parent / "ingest_fixtures"
 KILLS = 12  # per store: at least 24 kills in all
@@ -58,13 +62,17 @@ def write_source(directory: Path, rng: random.Random) -> Path:
     return mapping
 
 
-def expected(mapping_path: Path) -> tuple[set[str], set[str], set[int]]:
-    """What the file holds, worked out without the store: records, statement ids, bad lines."""
+def expected(
+    mapping_path: Path,
+) -> tuple[set[str], set[str], set[int], list[tuple[str, str, str]]]:
+    """What the file holds, worked out without the store: records, statement ids, bad lines, and
+    the rows of the name index (entity, name, key)."""
     mapping = load_mapping(mapping_path)
     mapper = RowMapper(mapping)
     records: set[str] = set()
     ids: set[str] = set()
     bad: set[int] = set()
+    names: list[tuple[str, str, str]] = []
     for line, row in open_source(mapping).rows():
         outcome = mapper.map(row)
         if isinstance(outcome, Record):
@@ -73,9 +81,18 @@ def expected(mapping_path: Path) -> tuple[set[str], set[str], set[int]]:
                 statement_id("court", outcome.record_id, v.entity_id, v.prop, v.value)
                 for v in outcome.values
             )
+            by_entity: dict[str, list[tuple[str, str, str]]] = {}
+            for v in outcome.values:
+                if v.prop in NAME_PROPS:
+                    by_entity.setdefault(v.entity_id, []).append((v.schema, v.prop, v.value))
+            names.extend(
+                (entity, name, retrieval_key(name))
+                for entity, values in by_entity.items()
+                for name in names_of(values)
+            )
         else:
             bad.add(line)
-    return records, ids, bad
+    return records, ids, bad, sorted(names)
 
 
 def attempt(args: list[str], delay: float) -> bool:
@@ -115,7 +132,7 @@ def test_killed_ingests_lose_and_duplicate_nothing(writ_home, db_url, tmp_path):
         kills += attempt(args, rng.uniform(0.05, 1.2))
     assert not attempt(args, 600), f"seed {seed}: the last run did not finish"
 
-    records, ids, bad = expected(mapping)
+    records, ids, bad, names = expected(mapping)
     store = Store(db_url)
     try:
         with store.transaction() as session:
@@ -130,6 +147,14 @@ def test_killed_ingests_lose_and_duplicate_nothing(writ_home, db_url, tmp_path):
                 )
             ]
             entries = session.scalar(select(func.count()).select_from(audit_entries))
+            indexed = sorted(
+                (r[0], r[1], r[2])
+                for r in session.execute(
+                    select(search_names.c.entity_id, search_names.c.name, search_keys.c.norm).join(
+                        search_keys, search_keys.c.id == search_names.c.key_id
+                    )
+                )
+            )
     finally:
         store.dispose()
 
@@ -138,6 +163,7 @@ def test_killed_ingests_lose_and_duplicate_nothing(writ_home, db_url, tmp_path):
     assert len(stored) == len(ids) and all(row.superseded_at is None for row in stored)
     assert sorted(row.line for row in held) == sorted(bad), f"seed {seed}: quarantine wrong"
     assert {row.status for row in held} == {"open"}
+    assert indexed == names, f"seed {seed}: the name index is not exactly the records' names"
 
     assert {run.status for run in runs} <= {"finished", "running"}
     assert [run for run in runs if run.status == "running"] == []

@@ -19,11 +19,12 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import CursorResult, func, insert, select, update
+from sqlalchemy import CursorResult, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
+from writ.ingest.ahead import ahead
 from writ.ingest.mapping import Mapping, MappingError, load_mapping
-from writ.ingest.readers import Source, SourceError, Unreadable, open_source
+from writ.ingest.readers import Source, SourceError, open_source
 from writ.ingest.rows import REASONS, Record, Rejected, RowMapper
 from writ.ingest.writer import (
     BatchCounts,
@@ -57,7 +58,7 @@ __all__ = [
     "show_quarantine",
 ]
 
-BATCH_SIZE = 1000
+BATCH_SIZE = 5000
 INGEST_ACTOR = system_actor("ingest")
 
 
@@ -162,29 +163,28 @@ def ingest(
     mapping = load_mapping(mapping_path)
     source = open_source(mapping, file)
     summary = _start(svc, actor, mapping, source)
-    mapper = RowMapper(mapping)
-    rows = islice(source.rows(), summary.resumed_at, None)
     position = summary.resumed_at
-    for batch in _batches(rows, batch_size):
-        mapped = [(line, mapper.map(row)) for line, row in batch]
+    batches = _mapped_batches(source, RowMapper(mapping), position, batch_size)
+    for mapped, bytes_read in ahead(batches):
         counts = _commit_batch(svc, mapping, source, summary, position, mapped)
-        position += len(batch)
+        position += len(mapped)
         _add(summary, counts)
         if progress is not None:
             progress(
-                IngestProgress(
-                    summary.read, position - summary.resumed_at, source.bytes_read(), source.size
-                )
+                IngestProgress(summary.read, position - summary.resumed_at, bytes_read, source.size)
             )
     _finish(svc, mapping, summary, position)
     return summary
 
 
-def _batches(
-    rows: Iterator[tuple[int, dict[str, str | None] | Unreadable]], size: int
-) -> Iterator[list[tuple[int, dict[str, str | None] | Unreadable]]]:
+def _mapped_batches(
+    source: Source, mapper: RowMapper, start: int, size: int
+) -> Iterator[tuple[list[tuple[int, Record | Rejected]], int | None]]:
+    """The source's rows from ``start`` on, mapped, ``size`` at a time, each batch with the
+    bytes of the file read by its end."""
+    rows = islice(source.rows(), start, None)
     while batch := list(islice(rows, size)):
-        yield batch
+        yield [(line, mapper.map(row)) for line, row in batch], source.bytes_read()
 
 
 def _add(summary: IngestSummary, counts: BatchCounts) -> None:
@@ -288,6 +288,11 @@ def _commit_batch(
         INGEST_ACTOR, "import", _source_resource(mapping.source.name), audit_action="ingest.batch"
     ) as op:
         session = op.session
+        if session.get_bind().dialect.name == "postgresql":
+            # psycopg prepares a statement run five times, and PostgreSQL then tries a generic
+            # plan, blind to the values: for "record_id = ANY(...)" on a table growing under
+            # the ingest, a scan of the whole table per batch. Plan each with its values.
+            session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
         moved: CursorResult[Any] = session.execute(  # type: ignore[assignment]
             update(ingest_runs)
             .where(

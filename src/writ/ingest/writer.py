@@ -12,7 +12,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import ColumnElement, any_, bindparam, insert, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from writ.ingest.rows import Record, Rejected, Value
@@ -78,6 +79,20 @@ def chunks(items: Sequence[T], size: int = IN_CHUNK) -> Iterator[Sequence[T]]:
         yield items[start : start + size]
 
 
+def among(
+    session: Session, column: ColumnElement[Any], values: Sequence[Any]
+) -> Iterator[ColumnElement[bool]]:
+    """``column IN values`` in as few statements as the backend allows: one ``= ANY(array)`` on
+    PostgreSQL (one cached statement, one parameter), chunks of ``IN`` on SQLite."""
+    if not values:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        yield column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+    else:
+        for part in chunks(values):
+            yield column.in_(part)
+
+
 def write_batch(
     session: Session,
     context: RunContext,
@@ -114,14 +129,14 @@ def quarantine_rows(
         return
     hashes = [outcome.content_sha256 for _, outcome in rejected]
     earlier: dict[str, list[int]] = {}
-    for part in chunks(sorted(set(hashes))):
+    for content_in in among(session, quarantine.c.row_sha256, sorted(set(hashes))):
         query = (
             select(quarantine.c.id, quarantine.c.row_sha256)
             .where(
                 quarantine.c.source == context.source,
                 quarantine.c.status == "open",
                 quarantine.c.run_id != context.run_id,
-                quarantine.c.row_sha256.in_(part),
+                content_in,
             )
             .order_by(quarantine.c.id)
         )
@@ -230,24 +245,14 @@ def _statement_row(context: RunContext, record_id: str, value: Value) -> _Statem
     )
 
 
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_line(row: Sequence[Any]) -> str:
-    """One row in COPY's text format: tab-separated, backslash escapes, \\N for NULL."""
-    return (
-        "\t".join("\\N" if field is None else str(field).translate(_COPY_ESCAPES) for field in row)
-        + "\n"
-    )
-
-
 def bulk_insert(
     session: Session, table: str, columns: tuple[str, ...], rows: Sequence[Sequence[Any]]
 ) -> None:
     """Insert many rows through the driver: COPY on PostgreSQL, executemany on SQLite.
 
     This is the hot path of an ingest, so it skips SQLAlchemy's per-row parameter processing;
-    it runs on the session's connection, inside its transaction.
+    it runs on the session's connection, inside its transaction. psycopg formats and escapes
+    COPY rows in C (``write_row``).
     """
     if not rows:
         return
@@ -257,7 +262,8 @@ def bulk_insert(
     try:
         if connection.dialect.name == "postgresql":
             with cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
-                copy.write("".join(_copy_line(row) for row in rows).encode())
+                for row in rows:
+                    copy.write_row(row)
         else:
             marks = ", ".join("?" for _ in columns)
             cursor.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
@@ -277,12 +283,13 @@ def take_records(
     if not items:
         return counts
     known: dict[str, tuple[str, str]] = {}
-    for part in chunks([record.record_id for _, record in items]):
+    ids = [record.record_id for _, record in items]
+    for record_in in among(session, source_records.c.record_id, ids):
         query = select(
             source_records.c.record_id,
             source_records.c.row_sha256,
             source_records.c.mapping_sha256,
-        ).where(source_records.c.source == context.source, source_records.c.record_id.in_(part))
+        ).where(source_records.c.source == context.source, record_in)
         for row in session.execute(query):
             known[row.record_id] = (row.row_sha256, row.mapping_sha256)
     new = [(line, r) for line, r in items if r.record_id not in known]
@@ -309,13 +316,13 @@ def take_records(
 
 def _close_quarantined(session: Session, context: RunContext, record_ids: list[str]) -> None:
     """A record taken now settles the open quarantine entries of the same record."""
-    for part in chunks(record_ids):
+    for record_in in among(session, quarantine.c.record_id, record_ids):
         session.execute(
             update(quarantine)
             .where(
                 quarantine.c.source == context.source,
                 quarantine.c.status == "open",
-                quarantine.c.record_id.in_(part),
+                record_in,
             )
             .values(status="superseded", resolved_at=context.now)
         )
@@ -384,12 +391,12 @@ def _touch_unchanged(
     if not items:
         return
     session.execute(_record_update(context), _record_params(items))
-    for part in chunks([record.record_id for _, record in items]):
+    for record_in in among(session, statements.c.record_id, [r.record_id for _, r in items]):
         session.execute(
             update(statements)
             .where(
                 statements.c.source == context.source,
-                statements.c.record_id.in_(part),
+                record_in,
                 statements.c.superseded_at.is_(None),
             )
             .values(last_seen=context.now)
@@ -405,10 +412,10 @@ def _apply_changes(
         return set()
     current: dict[str, set[str]] = {}
     entities: set[str] = set()
-    for part in chunks([record.record_id for _, record in items]):
+    for record_in in among(session, statements.c.record_id, [r.record_id for _, r in items]):
         query = select(statements.c.id, statements.c.record_id, statements.c.entity_id).where(
             statements.c.source == context.source,
-            statements.c.record_id.in_(part),
+            record_in,
             statements.c.superseded_at.is_(None),
         )
         for row in session.execute(query):
@@ -420,8 +427,8 @@ def _apply_changes(
         wanted[record.record_id] = {row[0]: row for row in rows}
     all_wanted = [sid for rows in wanted.values() for sid in rows]
     stored: set[str] = set()
-    for part in chunks(all_wanted):
-        stored.update(session.scalars(select(statements.c.id).where(statements.c.id.in_(part))))
+    for id_in in among(session, statements.c.id, all_wanted):
+        stored.update(session.scalars(select(statements.c.id).where(id_in)))
     to_insert: list[_StatementRow] = []
     to_keep: list[str] = []
     to_supersede: list[str] = []
@@ -437,16 +444,12 @@ def _apply_changes(
         to_supersede.extend(gone)
         changed += bool(added or gone or revived)
     bulk_insert(session, "statements", STATEMENT_COLUMNS, to_insert)
-    for part in chunks(to_keep):
+    for id_in in among(session, statements.c.id, to_keep):
         session.execute(
-            update(statements)
-            .where(statements.c.id.in_(part))
-            .values(last_seen=context.now, superseded_at=None)
+            update(statements).where(id_in).values(last_seen=context.now, superseded_at=None)
         )
-    for part in chunks(to_supersede):
-        session.execute(
-            update(statements).where(statements.c.id.in_(part)).values(superseded_at=context.now)
-        )
+    for id_in in among(session, statements.c.id, to_supersede):
+        session.execute(update(statements).where(id_in).values(superseded_at=context.now))
     session.execute(_record_update(context), _record_params(items))
     counts.changed += changed
     counts.unchanged += len(items) - changed
