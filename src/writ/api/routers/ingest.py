@@ -19,8 +19,6 @@ from writ.ingest import service as ingest_service
 
 router = APIRouter(tags=["sources"])
 SourceName = Annotated[str | None, Query(min_length=1, max_length=64, pattern=LINE)]
-# The quarantine is read whole from the service up to this many rows, then paged here.
-QUARANTINE_WINDOW = 5000
 
 
 class SourceOut(BaseModel):
@@ -96,14 +94,19 @@ def list_quarantine(
     source: SourceName = None,
     status: Literal["open", "released", "superseded", "all"] = "open",
 ) -> Page[QuarantineOut]:
+    # The service reads the oldest rows first up to a limit: ask for one more than this page
+    # needs, so a next page is offered exactly when there is one, however long the list.
+    wanted = paging.offset + paging.limit
     entries = ingest_service.list_quarantine(
-        svc,
-        actor,
-        source=source,
-        status=None if status == "all" else status,
-        limit=QUARANTINE_WINDOW,
+        svc, actor, source=source, status=None if status == "all" else status, limit=wanted + 1
     )
-    return paging.slice([QuarantineOut(**dataclasses.asdict(e)) for e in entries])
+    more = len(entries) > wanted
+    return Page[QuarantineOut](
+        items=[QuarantineOut(**dataclasses.asdict(e)) for e in entries[paging.offset : wanted]],
+        limit=paging.limit,
+        next=str(wanted) if more else None,
+        total=None if more else len(entries),
+    )
 
 
 @router.get(
