@@ -38,6 +38,7 @@ import pandas as pd
 from writ.resolve.cluster import cluster
 from writ.resolve.features import PersonRecord, prepare
 from writ.resolve.linkage import predict, train
+from writ.resolve.scoring import scorer_for
 
 logging.getLogger("splink").setLevel(logging.ERROR)
 
@@ -220,9 +221,9 @@ def writ_method(data: DataSet) -> Clusters:
     rows = [prepare(r) for r in data.records]
     model = train(rows)
     pairs = predict(model, rows)
-    return cluster(
-        [r["unique_id"] for r in rows], pairs, model.thresholds, {r["unique_id"]: r for r in rows}
-    )
+    features = {r["unique_id"]: r for r in rows}
+    uids = [r["unique_id"] for r in rows]
+    return cluster(uids, pairs, model.thresholds, features, scorer=scorer_for(model))
 
 
 # -- peers: plain columns, textbook cleaning --------------------------------------------------

@@ -5,9 +5,11 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 
+from test_resolve_support import hand_set_model, person
 from writ.resolve.cluster import NOT_SAME, SAME, UNSURE, assign_subject_ids, cluster
 from writ.resolve.linkage import ScoredPair
 from writ.resolve.model import Thresholds
+from writ.resolve.scoring import PairScorer
 
 THRESHOLDS = Thresholds(accept=10, review=0)
 
@@ -117,3 +119,23 @@ def test_an_undone_merge_gives_back_the_old_id() -> None:
     )
     assert result.subject_of["c"] == "S-2"
     assert result.created == []
+
+
+def test_a_record_that_knows_little_does_not_chain_two_people_together() -> None:
+    # b has no birth date and matches a and c well; a and c, compared directly, are two people
+    # (birth dates 16 years apart), so with the model's scorer c stays out of a's cluster.
+    rows = {
+        "a": person("a", firstName="Yevhen", lastName="Petrov", birthDate="2001-05-09"),
+        "b": person("b", firstName="Yevhen", lastName="Petrov"),
+        "c": person("c", firstName="Yevhen", lastName="Petrov", birthDate="1985-02-27"),
+    }
+    model = hand_set_model(THRESHOLDS)
+    scorer = PairScorer(model)
+    assert scorer.score(rows["a"], rows["c"]).weight < THRESHOLDS.review
+    pairs = [pair("a", "b", 30), pair("b", "c", 25)]
+    assert groups(cluster("abc", pairs, THRESHOLDS, rows)) == {frozenset("abc")}
+    vetoed = cluster("abc", pairs, THRESHOLDS, rows, scorer=scorer)
+    assert groups(vetoed) == {frozenset("ab"), frozenset("c")}
+    # A person's "same" outranks the veto, as it outranks the A-number rule.
+    judged = cluster("abc", pairs, THRESHOLDS, rows, {("a", "c"): SAME}, scorer=scorer)
+    assert groups(judged) == {frozenset("abc")}

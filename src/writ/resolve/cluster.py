@@ -4,7 +4,13 @@ Clustering is greedy and constrained, strongest evidence first:
 
 1. every "same" judgement joins its two records' clusters (a human may join two A-numbers);
 2. every accepted pair, by falling match weight, joins its clusters unless that would put two
-   different A-numbers in one cluster, or put together two records a human judged "not same".
+   different A-numbers in one cluster, or put together two records a human judged "not same",
+   or — when a scorer is given — put together two records that the model, compared directly,
+   would reject as a pair (a weight below the review threshold).
+
+The last rule stops chains: a record that knows little (no birth date, no identifier) can be an
+accepted match of two different people, and would otherwise join them through itself. It does
+not apply to a cluster a person's "same" joined: a merged subject stays whole.
 
 So a "not same" judgement keeps the two *clusters* apart for good, not only the two records: no
 chain of other matches can join them. "unsure" takes the pair itself out of automatic merging.
@@ -18,6 +24,10 @@ from dataclasses import dataclass
 from writ.resolve.linkage import ScoredPair
 from writ.resolve.model import Thresholds
 from writ.resolve.rules import ONE_PER_PERSON
+from writ.resolve.scoring import PairScorer
+
+# Whether two records, compared directly, are too unlike to be put in one cluster.
+Veto = Callable[[str, str], bool]
 
 SAME = "same"
 NOT_SAME = "not_same"
@@ -33,6 +43,7 @@ def pair_key(a: str, b: str) -> tuple[str, str]:
 class _Cluster:
     members: set[str]
     identifiers: dict[str, set[str]]  # one-per-person identifier -> values held by the cluster
+    judged: bool = False  # a person's "same" judgement joined records of it
 
 
 class ConstrainedClusters:
@@ -43,7 +54,9 @@ class ConstrainedClusters:
         uids: Iterable[str],
         identifiers: Mapping[str, Mapping[str, str | None]],
         not_same: Iterable[tuple[str, str]],
+        veto: Veto | None = None,
     ) -> None:
+        self._veto = veto
         self._parent: dict[str, str] = {}
         self._clusters: dict[str, _Cluster] = {}
         for uid in uids:
@@ -82,6 +95,13 @@ class ConstrainedClusters:
                 mine, theirs = first.identifiers.get(column), second.identifiers.get(column)
                 if mine and theirs and not (mine <= theirs or theirs <= mine):
                     return f"different {column}"
+            trusted = first.judged or second.judged
+            if (
+                not trusted
+                and self._veto is not None
+                and any(self._veto(x, y) for x in small.members for y in large.members)
+            ):
+                return "two of their records, compared directly, are not a match"
         return None
 
     def join(self, a: str, b: str, human: bool = False) -> bool:
@@ -96,6 +116,7 @@ class ConstrainedClusters:
             ra, rb, first, second = rb, ra, second, first
         self._parent[rb] = ra
         first.members |= second.members
+        first.judged = first.judged or second.judged or human
         for column, values in second.identifiers.items():
             first.identifiers.setdefault(column, set()).update(values)
         del self._clusters[rb]
@@ -111,14 +132,26 @@ def cluster(
     thresholds: Thresholds,
     identifiers: Mapping[str, Mapping[str, str | None]],
     judgements: Mapping[tuple[str, str], str] | None = None,
+    scorer: PairScorer | None = None,
 ) -> list[frozenset[str]]:
-    """Cluster records from scored pairs and the current judgement of each judged pair."""
+    """Cluster records from scored pairs and the current judgement of each judged pair.
+
+    ``identifiers`` are the records' feature rows (at least their one-per-person identifiers;
+    all of them when a ``scorer`` is given, which then vetoes joins as the module says).
+    """
     judged = dict(judgements or {})
     uid_list = list(uids)
     known = set(uid_list)
     judged = {k: v for k, v in judged.items() if k[0] in known and k[1] in known}
+    veto = None
+    if scorer is not None:
+        rows = identifiers
+
+        def veto(a: str, b: str) -> bool:
+            return scorer.score(rows[a], rows[b]).weight < thresholds.review
+
     clusters = ConstrainedClusters(
-        uid_list, identifiers, [k for k, v in judged.items() if v == NOT_SAME]
+        uid_list, identifiers, [k for k, v in judged.items() if v == NOT_SAME], veto
     )
     for a, b in sorted(k for k, v in judged.items() if v == SAME):
         clusters.join(a, b, human=True)

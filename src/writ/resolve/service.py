@@ -281,7 +281,9 @@ def _recluster(
     if pairs is None:
         pairs = repo.matches_among(session, uids)
     judged = repo.judgements_in_force(session, uids)
-    clusters = cluster(sorted(uids), pairs, model.thresholds, features, judged)
+    clusters = cluster(
+        sorted(uids), pairs, model.thresholds, features, judged, scorer=scorer_for(model)
+    )
     real_previous = {e: s for e, s in previous.items() if s}
     assignment = assign_subject_ids(clusters, real_previous, repo.new_subject_id, revive)
     current = {eid: row.subject_id for eid, row in stored.items()}
