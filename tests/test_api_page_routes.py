@@ -176,7 +176,8 @@ def test_merge_split_and_undo(client, services):
     assert merged.status_code == 200, merged.text
     after = client.get("/api/v1/resolution/e-namesake", headers=boss).json()
     assert after["subject_id"] in {namesake["subject_id"], maria["subject_id"]}
-    assert len(after["records"]) == 4 and after["history"][0]["kind"] == "merge"
+    members = {r["entity_id"] for r in after["records"]}
+    assert {"e-namesake", "e-maria-1"} <= members and after["history"][0]["kind"] == "merge"
     assert_problem(
         client.post(
             "/api/v1/resolution/undo", headers=boss, json={"event_id": merged.json()["event_id"]}

@@ -94,3 +94,37 @@ def test_a_subjects_history_names_merges_and_their_undo(resolved: Services) -> N
         resolve.subject_resolution(svc, SUPERVISOR, "no-such-record")
     with pytest.raises(AccessDenied):
         resolve.subject_resolution(svc, actor("admin", user="adm-1"), "e-maria-1")
+
+
+def test_family_declared_on_the_immigration_cases_of_a_subject(services: Services) -> None:
+    worker = OFFICER.with_purpose("case-processing")
+    mother = lc.open_case(services, worker, subject_name="Elena Ramos", entity_id="p-elena")
+    daughter = lc.open_case(services, worker, subject_name="Lucía Ramos")
+    lc.add_family_link(
+        services,
+        worker,
+        mother.id,
+        relation="child",
+        name="Lucía Ramos",
+        minor=True,
+        linked_case_id=daughter.id,
+    )
+    lc.add_family_link(services, worker, mother.id, relation="spouse", name="Pablo", minor=False)
+    insider = actor("officer", user="off-2", compartments={"task-force"}, purpose="case-processing")
+    lc.open_case(
+        services,
+        insider,
+        subject_name="Elena Ramos",
+        entity_id="p-elena",
+        compartments={"task-force"},
+    )
+    assert len(lc.declared_family(services, insider, "p-elena")) == 2
+    (declared,) = lc.declared_family(services, worker, "p-elena")
+    assert declared.case.id == mother.id
+    assert [(f.relation, f.name, f.minor, f.linked_case_id) for f in declared.links] == [
+        ("child", "Lucía Ramos", True, daughter.id),
+        ("spouse", "Pablo", False, None),
+    ]
+    assert lc.declared_family(services, worker, "p-nobody") == []
+    with pytest.raises(AccessDenied):
+        lc.declared_family(services, actor("admin", user="adm-1"), "p-elena")

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import RedirectResponse, Response
 
 from writ.cases import service as case_service
+from writ.lifecycle import service as lc
 from writ.resolve import service as resolve_service
 from writ.service import NotFound
 from writ.service.subjects import get_entity
@@ -68,4 +69,5 @@ def subject_profile(
         labels={n.id: n.label for n in graph.nodes.values()},
         chart_json=json.dumps(chart, ensure_ascii=False).replace("</", "<\\/"),
         timeline=case_service.subject_timeline(svc, actor, entity_id),
+        declared=lc.declared_family(svc, actor, entity_id),
     )

@@ -36,6 +36,7 @@ from writ.lifecycle.service.records import (
     facility_name,
     inserted_id,
     load_documents,
+    load_family,
     name_key,
     now_utc,
     open_booking,
@@ -45,6 +46,7 @@ from writ.lifecycle.service.records import (
 from writ.model.actor import Actor
 from writ.model.resource import Resource
 from writ.service import Services
+from writ.service.subjects import person_resource
 from writ.store.tables.lifecycle import (
     custody_transfers,
     family_links,
@@ -362,6 +364,41 @@ def update_family_link(
         if not changed.rowcount:  # type: ignore[attr-defined]
             raise ValueError(f"case {case_id}: no family link {link_id}")
         op.details.update({"case": case_id, "link": link_id, **values})
+
+
+@dataclass(frozen=True)
+class DeclaredFamily:
+    """The family links declared on one immigration case of a subject."""
+
+    case: CaseSummary
+    links: list[FamilyView]
+
+
+def declared_family(svc: Services, actor: Actor, entity_id: str) -> list[DeclaredFamily]:
+    """The family links declared on the immigration cases opened for a subject (its entity id),
+    of the cases the actor may read; a relative's whereabouts is their custody, read now."""
+    with svc.operation(actor, "read", audit_action="family-link.read") as op:
+        op.authorize(person_resource(op.session, entity_id))
+        found = []
+        for row in op.session.execute(
+            select(immigration_cases)
+            .where(immigration_cases.c.entity_id == entity_id)
+            .order_by(immigration_cases.c.opened_at)
+        ).mappings():
+            if not svc.policy.decide(actor, "read", case_resource(row)).allowed:
+                continue
+            ids = op.session.scalars(
+                select(family_links.c.id)
+                .where(family_links.c.case_id == row["id"])
+                .order_by(family_links.c.id)
+            ).all()
+            links = [
+                FamilyView(i, f.relation, f.name, f.minor, f.linked_case_id, f.whereabouts)
+                for i, f in zip(ids, load_family(op.session, row["id"]), strict=True)
+            ]
+            found.append(DeclaredFamily(summary_of(row), links))
+        op.details.update({"entity": entity_id, "cases": [d.case.id for d in found]})
+    return found
 
 
 def get_case(svc: Services, actor: Actor, case_id: str) -> CaseFile:
