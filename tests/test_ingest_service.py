@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from helpers import actor, audit_rows
+from writ.ingest.rows import Record, Value
 from writ.ingest.service import (
     IngestProgress,
     MappingError,
@@ -21,7 +22,9 @@ from writ.ingest.service import (
     retry_quarantine,
     show_quarantine,
 )
+from writ.ingest.writer import RunContext, statement_rows
 from writ.model.actor import system_actor
+from writ.model.statement import statement_id
 from writ.service import AccessDenied, Services
 from writ.service.audit import verify
 from writ.store.tables.core import statements
@@ -348,3 +351,16 @@ def test_tabs_newlines_and_backslashes_are_kept_exactly(services, tmp_path):
     assert relation["original_value"] == "step\nmother \\\\N"
     assert values[("D1", "name", "Kin One")]["original_value"] == "Kin\tOne"
     assert values[("D1", "lastName", "C:\\\\TEMP")]["original_value"] == "C:\\\\TEMP, A\\NN"
+
+
+def test_statement_ids_are_the_ones_the_core_defines():
+    values = [
+        Value("e1", "Person", "name", "José\tO'Brien\\n", "raw"),
+        Value("e1", "Person", "birthDate", "1990", None),
+        Value("e2", "Family", "person", "e1", None),
+    ]
+    context = RunContext("court", "run", "court.csv", "sha", "2024-01-01T00:00:00Z")
+    rows = list(statement_rows(context, Record("D|7", "row", values)))
+    assert [row[0] for row in rows] == [
+        statement_id("court", "D|7", v.entity_id, v.prop, v.value) for v in values
+    ]

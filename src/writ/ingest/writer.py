@@ -7,6 +7,7 @@ on those it still makes, and marks the ones it no longer makes superseded: histo
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
@@ -16,11 +17,12 @@ from sqlalchemy import ColumnElement, any_, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
-from writ.ingest.rows import Record, Rejected, Value
-from writ.model.statement import statement_id
+from writ.ingest.rows import Record, Rejected
 from writ.store.tables.core import statements
 from writ.store.tables.ingest import quarantine, source_records
 
+# The separator writ.model.statement.statement_id puts between the parts it hashes.
+SEP = "\x1f"
 # Keeps every IN (...) list well under SQLite's limit on bound parameters.
 IN_CHUNK = 500
 
@@ -227,22 +229,33 @@ RECORD_COLUMNS = (
 _StatementRow = tuple[str, str, str, str, str, str, str, str | None, str | None, str, str, None]
 
 
-def _statement_row(context: RunContext, record_id: str, value: Value) -> _StatementRow:
-    source = context.source
-    return (
-        statement_id(source, record_id, value.entity_id, value.prop, value.value),
-        source,
-        record_id,
-        value.entity_id,
-        value.schema,
-        value.prop,
-        value.value,
-        value.original_value,
-        value.validation_error,
-        context.now,
-        context.now,
-        None,
-    )
+def statement_rows(context: RunContext, record: Record) -> Iterator[_StatementRow]:
+    """The statement rows of a record. Ids as :func:`writ.model.statement.statement_id` makes
+    them, the hash of the shared (source, record, entity) prefix computed once per entity."""
+    source, record_id, now = context.source, record.record_id, context.now
+    prefixes: dict[str, Any] = {}
+    for value in record.values:
+        prefix = prefixes.get(value.entity_id)
+        if prefix is None:
+            prefix = prefixes[value.entity_id] = hashlib.sha1(
+                f"{source}{SEP}{record_id}{SEP}{value.entity_id}{SEP}".encode()
+            )
+        digest = prefix.copy()
+        digest.update(f"{value.prop}{SEP}{value.value}".encode())
+        yield (
+            digest.hexdigest(),
+            source,
+            record_id,
+            value.entity_id,
+            value.schema,
+            value.prop,
+            value.value,
+            value.original_value,
+            value.validation_error,
+            now,
+            now,
+            None,
+        )
 
 
 def bulk_insert(
@@ -351,11 +364,7 @@ def _insert_new(
             for line, record in items
         ],
     )
-    rows = [
-        _statement_row(context, record.record_id, value)
-        for _, record in items
-        for value in record.values
-    ]
+    rows = [row for _, record in items for row in statement_rows(context, record)]
     bulk_insert(session, "statements", STATEMENT_COLUMNS, rows)
     counts.new += len(items)
     counts.statements_added += len(rows)
@@ -423,7 +432,7 @@ def _apply_changes(
             entities.add(row.entity_id)
     wanted: dict[str, dict[str, _StatementRow]] = {}
     for _, record in items:
-        rows = (_statement_row(context, record.record_id, value) for value in record.values)
+        rows = statement_rows(context, record)
         wanted[record.record_id] = {row[0]: row for row in rows}
     all_wanted = [sid for rows in wanted.values() for sid in rows]
     stored: set[str] = set()
