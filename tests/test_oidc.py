@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -325,6 +326,19 @@ def test_step_up_is_demanded_for_an_override_and_an_export_and_then_granted(svc,
     assert stepped["details"]["step_up"] is True and stepped["details"]["acr"] == LOA2
     overrides = [r for r in audit(svc) if r["action"] == "gate-override.create"]
     assert overrides[-1]["outcome"] == "ok" and overrides[-1]["actor"] == "sam"
+
+
+def test_a_step_up_needs_a_sign_in_made_after_it_was_asked_for(svc, app, idp):
+    sign_in(app, idp, "sam")
+    to_provider = app.get("/sign-in/oidc/step-up?next=/queues")
+    later = (datetime.now(UTC) + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    with svc.store.transaction() as session:
+        session.execute(update(oidc_requests).values(created_at=later))
+    answer = at_provider(idp, to_provider.headers["location"], "sam", "sam-pw", otp="246810")
+    refused = back_to_writ(app, answer)
+    assert refused.status_code == 401 and "did not sign you in again" in refused.text
+    assert sign_ins(svc)[-1]["details"]["reason"] == "not a fresh sign-in"
+    assert session_of(svc, app).actor.acr == LOA1
 
 
 def _officer_of_nyc():

@@ -50,6 +50,8 @@ from writ.store.tables.oidc import oidc_identities, oidc_requests
 # How long a person has to finish signing in at the provider.
 REQUEST_LIFETIME = timedelta(minutes=10)
 HTTP_TIMEOUT = 10.0
+# Clocks of writ and the provider may differ by this much.
+CLOCK_LEEWAY = timedelta(seconds=60)
 # Users made from a provider's claims are created and updated by this named system actor.
 CLAIMS_REQUEST = json.dumps({"id_token": {"acr": None, "auth_time": None}}, separators=(",", ":"))
 # Refusals that are decisions about access (audited "denied"), not failures to authenticate.
@@ -210,7 +212,7 @@ def _id_token(
             {"iss": {"essential": True, "values": [config.issuer]}},
             params,
         )
-        claims.validate(leeway=60)
+        claims.validate(leeway=int(CLOCK_LEEWAY.total_seconds()))
     except (httpx.HTTPError, JoseError, ValueError) as exc:
         raise SignInRefused(
             "id token invalid", f"The provider's ID token was refused: {exc}"
@@ -308,6 +310,17 @@ def _match_or_provision(
     return User(username, name, roles, unit, frozenset(), True)
 
 
+def _check_fresh(claims: dict[str, Any], request: dict[str, Any]) -> None:
+    """A step-up must be a new sign-in: ``auth_time`` after the step-up was asked for."""
+    started = datetime.fromisoformat(request["created_at"].replace("Z", "+00:00"))
+    signed_at = claims.get("auth_time")
+    if not signed_at or datetime.fromtimestamp(int(signed_at), UTC) < started - CLOCK_LEEWAY:
+        raise SignInRefused(
+            "not a fresh sign-in",
+            "The provider did not sign you in again for this step-up. Try again.",
+        )
+
+
 def complete(
     svc: Services,
     config: OidcSettings,
@@ -359,6 +372,8 @@ def complete(
         if isinstance(groups, str):
             groups = [groups]
         acr = str(claims.get("acr") or "")
+        if request["acr_values"]:
+            _check_fresh(claims, request)
         if request["acr_values"] and acr not in svc.step_up.acrs:
             raise SignInRefused(
                 "step-up not reached",

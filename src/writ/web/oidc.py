@@ -13,9 +13,9 @@ from fastapi import APIRouter, Form, Query, Request
 from starlette.responses import RedirectResponse, Response
 
 from writ.model.actor import PURPOSES
-from writ.service import StepUpRequired, auth
+from writ.service import Services, StepUpRequired, auth
 from writ.service import oidc as oidc_service
-from writ.service.auth import SignInRefused
+from writ.service.auth import SessionEnded, SignedIn, SignInRefused
 from writ.service.settings import OidcSettings, load_settings
 from writ.web import signin
 from writ.web.guard import PageSession, Svc
@@ -103,7 +103,18 @@ def callback(
             svc, config, answer, request.cookies.get(FLOW_COOKIE, ""), origin=origin
         )
     except SignInRefused as refused:
-        response = signin.sign_in_form(request, 401, str(refused))
+        still = _still_signed_in(svc, request)
+        if still is not None:  # a step-up that failed: the person keeps the session they had
+            response = render(
+                request,
+                "error.html",
+                still,
+                status_code=401,
+                title="Stronger sign-in not completed",
+                detail=str(refused),
+            )
+        else:
+            response = signin.sign_in_form(request, 401, str(refused))
         response.delete_cookie(FLOW_COOKIE)
         return response
     replaced = request.cookies.get(auth.COOKIE_NAME)
@@ -120,6 +131,16 @@ def callback(
     response.delete_cookie(FLOW_COOKIE)
     response.delete_cookie(signin.SIGN_IN_COOKIE)
     return response
+
+
+def _still_signed_in(svc: Services, request: Request) -> SignedIn | None:
+    token = request.cookies.get(auth.COOKIE_NAME)
+    if not token:
+        return None
+    try:
+        return auth.current(svc, token)
+    except SessionEnded:
+        return None
 
 
 @router.get("/sign-in/oidc/step-up")
