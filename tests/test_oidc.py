@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,7 @@ APP = "http://testserver"
 CALLBACK = f"{APP}/sign-in/oidc/callback"
 LOA1, LOA2 = "urn:writ:loa:1", "urn:writ:loa:2"
 RULE = "detainer-database-only"
+SECRET = "test-secret"
 PEOPLE = [
     {"login": "sam", "password": "sam-pw", "otp": "246810", "name": "Sam Supervisor",
      "groups": ["ero-nyc-supervisors", "staff"]},
@@ -54,17 +56,17 @@ PEOPLE = [
 ]  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def issuer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The provider, started on a free port for this module's tests."""
+@contextmanager
+def running_provider(directory: Path, redirect_uri: str) -> Iterator[str]:
+    """The provider on a free loopback port, with PEOPLE and one client; yields its issuer."""
     node = shutil.which("node")
     if node is None or not (ROOT / "node_modules" / "oidc-provider").is_dir():
         message = "node or node_modules/oidc-provider missing: run `make` (npm ci)"
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(message)
         pytest.skip(message)
-    setup = tmp_path_factory.mktemp("oidc") / "provider.json"
-    client = {"client_id": "writ", "client_secret": "test-secret", "redirect_uris": [CALLBACK]}
+    setup = directory / "provider.json"
+    client = {"client_id": "writ", "client_secret": SECRET, "redirect_uris": [redirect_uri]}
     setup.write_text(json.dumps({"client": client, "users": PEOPLE}))
     process = subprocess.Popen(
         [node, str(PROVIDER), str(setup)],
@@ -84,12 +86,18 @@ def issuer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         process.wait(timeout=10)
 
 
+@pytest.fixture(scope="module")
+def issuer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with running_provider(tmp_path_factory.mktemp("oidc"), CALLBACK) as found:
+        yield found
+
+
 @pytest.fixture
 def config(issuer: str) -> OidcSettings:
     return OidcSettings(
         issuer=issuer,
         client_id="writ",
-        client_secret="test-secret",
+        client_secret=SECRET,
         redirect_uri=CALLBACK,
         step_up_acr=(LOA2,),
         roles={"ero-nyc-supervisors": ("supervisor",), "ero-nyc-officers": ("officer",),

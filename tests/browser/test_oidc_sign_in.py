@@ -1,0 +1,143 @@
+"""Sign in with the agency's provider in Chromium, then step up to override a soft gate.
+
+`writ serve` runs with an ``[oidc]`` table naming the test provider (npm `oidc-provider`, started
+from tests/oidc/provider.mjs), so the browser follows the real redirects: writ's sign-in form to
+the provider (allowed by the page's Content-Security-Policy), the provider's form back to writ.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from browser.conftest import Visit, _free_port
+from test_lifecycle_service import detainer_on_database_match
+from test_oidc import LOA2, RULE, SECRET, running_provider
+from writ.audit import keys
+from writ.audit.ledger import Ledger
+from writ.policy.engine import load_policy
+from writ.service import Services
+from writ.service.step_up import StepUp
+from writ.store.engine import Store
+
+
+class OidcWrit:
+    def __init__(self, url: str, services: Services) -> None:
+        self.url = url
+        self.services = services
+
+
+def _wait_for(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"{url}/api/v1/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            server.kill()
+            raise RuntimeError(f"writ serve did not start:\n{log.read_text()}")
+        time.sleep(0.2)
+
+
+@pytest.fixture(scope="module")
+def oidc_writ(
+    tmp_path_factory: pytest.TempPathFactory, _templates: dict[str, str], ledger_key: Path
+) -> Iterator[OidcWrit]:
+    home = tmp_path_factory.mktemp("writ-oidc-home")
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    with running_provider(home, f"{url}/sign-in/oidc/callback") as issuer:
+        shutil.copyfile(_templates["sqlite"], home / "writ.db")
+        shutil.copyfile(ledger_key, home / "ledger.key")
+        shutil.copyfile(ledger_key.with_suffix(".pub"), home / "ledger.pub")
+        (home / "writ.toml").write_text(
+            'ledger_key = "ledger.key"\nhead_interval_seconds = 0\n'
+            f'[oidc]\nissuer = "{issuer}"\nclient_id = "writ"\nclient_secret = "{SECRET}"\n'
+            f'redirect_uri = "{url}/sign-in/oidc/callback"\nstep_up_acr = "{LOA2}"\n'
+            'name = "Test ID"\n'
+            '[oidc.roles]\nero-nyc-supervisors = ["supervisor"]\n'
+            '[oidc.units]\nero-nyc-supervisors = "ERO-NYC"\n'
+        )
+        env = {**os.environ, "WRIT_HOME": str(home), "WRIT_PORT": str(port)}
+        env.pop("WRIT_DATABASE_URL", None)
+        log = home / "server.log"
+        with log.open("w") as output:
+            server = subprocess.Popen(
+                [sys.executable, "-m", "writ.cli", "serve", "--port", str(port)],
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+            _wait_for(url, server, log)
+            store = Store(f"sqlite:///{home / 'writ.db'}")
+            ledger = Ledger(keys.load_signing_key(ledger_key), head_interval=0)
+            try:
+                yield OidcWrit(url, Services(store, load_policy(), ledger, StepUp((LOA2,))))
+            finally:
+                server.terminate()
+                try:
+                    server.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    server.kill()
+                store.dispose()
+
+
+@pytest.fixture
+def tab(chromium, oidc_writ: OidcWrit) -> Iterator[Visit]:  # type: ignore[no-untyped-def]
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    visit = Visit(context.new_page(), oidc_writ.url)
+    yield visit
+    missed = visit.unchecked()
+    context.close()
+    assert not missed, f"pages loaded but not checked with axe-core: {missed}"
+
+
+def at_provider(tab: Visit, password: str, otp: str = "") -> None:
+    page = tab.page
+    assert page.url.startswith("http://127.0.0.1") and "/interaction/" in page.url
+    page.fill("#login", "sam")
+    page.fill("#password", password)
+    if otp:
+        page.fill("#otp", otp)
+    tab.submit("button[type=submit]")
+
+
+def test_sign_in_with_the_provider_then_step_up_to_override(tab, oidc_writ):
+    case_id, _attempt = detainer_on_database_match(oidc_writ.services)
+    page = tab.page
+    tab.goto("/sign-in")
+    page.click("label[for=purpose-case-processing]")
+    tab.submit("[data-testid=oidc-sign-in]")
+    at_provider(tab, "sam-pw")
+    assert page.url == f"{oidc_writ.url}/queues"
+    assert page.inner_text("[data-testid=user]") == "Sam Supervisor"
+    assert page.text_content("[data-testid=purpose]") == "Case processing"
+
+    tab.goto(f"/immigration/{case_id}")
+    form = page.locator("[data-testid=override-form]")
+    form.locator("textarea, input[name=reason]").first.fill(
+        "Fingerprint match confirmed against the A-file and the I-213 on file"
+    )
+    tab.submit("[data-testid=override-form] button")
+    assert LOA2 in page.inner_text("[data-testid=step-up-reason]")
+    tab.submit("[data-testid=step-up]")
+    assert "One-time code" in page.content()
+    at_provider(tab, "sam-pw", otp="246810")
+    assert page.url == f"{oidc_writ.url}/immigration/{case_id}"
+    form.locator("textarea, input[name=reason]").first.fill(
+        "Fingerprint match confirmed against the A-file and the I-213 on file"
+    )
+    tab.submit("[data-testid=override-form] button")
+    assert "sam" in page.inner_text("[data-testid=overrides]")
+    assert RULE in page.inner_text("[data-testid=overrides]")
