@@ -193,10 +193,13 @@ def test_an_interrupted_run_resumes_after_its_last_committed_batch(services, tmp
     with pytest.raises(KeyboardInterrupt):
         ingest(services, CUSTODIAN, mapping, batch_size=2, progress=stop_after_two_batches)
     (run,) = rows_of(services, ingest_runs)
-    assert (run["status"], run["position"], run["rows_read"]) == ("running", 4, 4)
+    # On PostgreSQL the batch after the second may have been in flight, and commits.
+    assert run["status"] == "running" and run["position"] == run["rows_read"]
+    assert run["position"] in ((4,) if services.store.dialect == "sqlite" else (4, 6))
+    assert len(rows_of(services, source_records)) == run["position"] - 1  # D5 is quarantined
 
     summary = ingest(services, CUSTODIAN, mapping, batch_size=2)
-    assert summary.run_id == run["id"] and summary.resumed_at == 4
+    assert summary.run_id == run["id"] and summary.resumed_at == run["position"]
     assert (summary.read, summary.taken, summary.quarantined) == (10, 9, 1)
     assert len(rows_of(services, source_records)) == 9
     assert len(rows_of(services, quarantine)) == 1
@@ -364,3 +367,33 @@ def test_statement_ids_are_the_ones_the_core_defines():
     assert [row[0] for row in rows] == [
         statement_id("court", "D|7", v.entity_id, v.prop, v.value) for v in values
     ]
+
+
+def test_a_record_met_again_in_the_next_batches_is_history_in_order(services, tmp_path):
+    # Batches of two: D1 comes back in the next batch and the one after, changed each time,
+    # and the same bad row sits in two batches. On PostgreSQL two batches are written at once;
+    # those that share a record or a bad row must still go one after the other.
+    first = 'D1,"GARCIA, MARIA",05/17/1984,Mexico,,,'
+    rows = [
+        first,
+        'D2,"NGUYEN, VAN",1979,VNM,,,',
+        first.replace("Mexico", "Guatemala"),
+        'D9,"BAD, DATE",31/02/1990,,,,',
+        first.replace("Mexico", "Honduras"),
+        'D9,"BAD, DATE",31/02/1990,,,,',
+        'D3,"OKAFOR, CHIDI",1990,NG,,,',
+    ]
+    summary = ingest(services, CUSTODIAN, source_dir(tmp_path, rows), batch_size=2)
+    assert (summary.read, summary.new, summary.changed, summary.quarantined) == (7, 3, 2, 2)
+    assert summary.balanced
+    nationality = [
+        s
+        for s in rows_of(services, statements)
+        if (s["record_id"], s["prop"]) == ("D1", "nationality")
+    ]
+    assert {s["value"] for s in nationality if s["superseded_at"] is None} == {"hn"}
+    assert {s["value"] for s in nationality if s["superseded_at"] is not None} == {"mx", "gt"}
+    (record,) = [r for r in rows_of(services, source_records) if r["record_id"] == "D1"]
+    assert record["line"] == 6
+    assert [q["line"] for q in rows_of(services, quarantine, quarantine.c.id)] == [5, 7]
+    assert verify(services, CUSTODIAN).ok

@@ -12,7 +12,9 @@ import dataclasses
 import hashlib
 import json
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
@@ -59,6 +61,9 @@ __all__ = [
 ]
 
 BATCH_SIZE = 5000
+# Batches written at once on PostgreSQL, each in its own transaction and connection: the server
+# works on one while the other waits for its turn to commit. SQLite has one writer.
+IN_FLIGHT = 2
 INGEST_ACTOR = system_actor("ingest")
 
 
@@ -163,18 +168,88 @@ def ingest(
     mapping = load_mapping(mapping_path)
     source = open_source(mapping, file)
     summary = _start(svc, actor, mapping, source)
-    position = summary.resumed_at
-    batches = _mapped_batches(source, RowMapper(mapping), position, batch_size)
-    for mapped, bytes_read in ahead(batches):
-        counts = _commit_batch(svc, mapping, source, summary, position, mapped)
-        position += len(mapped)
-        _add(summary, counts)
-        if progress is not None:
-            progress(
-                IngestProgress(summary.read, position - summary.resumed_at, bytes_read, source.size)
-            )
+    writers = IN_FLIGHT if svc.store.dialect == "postgresql" else 1
+    position = _write_batches(svc, mapping, source, summary, batch_size, writers, progress)
     _finish(svc, mapping, summary, position)
     return summary
+
+
+@dataclass
+class _Pending:
+    """A batch handed to a writer: its outcome to come, where the run is after it, its records."""
+
+    outcome: Future[BatchCounts]
+    end: int
+    bytes_read: int | None
+    records: frozenset[str]
+
+
+def _write_batches(
+    svc: Services,
+    mapping: Mapping,
+    source: Source,
+    summary: IngestSummary,
+    batch_size: int,
+    writers: int,
+    progress: Callable[[IngestProgress], None] | None,
+) -> int:
+    """Write the source's batches in order, ``writers`` of them at once; return the position.
+
+    Each batch is its own transaction. A batch writes its records and statements while the one
+    before it finishes; then it waits for that one to commit before it touches what they share
+    (name keys, the run's position, the ledger), so batches commit in order and a batch whose
+    predecessor failed does not commit. Batches that share a record or a quarantined row's
+    content are never in flight together: the later one starts once the earlier has committed.
+    """
+    start = position = summary.resumed_at
+    pending: deque[_Pending] = deque()
+
+    def settle() -> None:
+        done = pending.popleft()
+        _add(summary, done.outcome.result())
+        if progress is not None:
+            progress(IngestProgress(summary.read, done.end - start, done.bytes_read, source.size))
+
+    batches = _mapped_batches(source, RowMapper(mapping), start, batch_size)
+    with ThreadPoolExecutor(writers, thread_name_prefix="writ-ingest-write") as pool:
+        try:
+            for mapped, bytes_read in ahead(batches):
+                records = _record_ids(mapped)
+                while pending and (
+                    len(pending) >= writers or any(records & p.records for p in pending)
+                ):
+                    settle()
+                args = (svc, mapping, source, summary.run_id, position, mapped)
+                if writers > 1:
+                    after = pending[-1].outcome if pending else None
+                    outcome = pool.submit(_commit_batch, *args, after)
+                else:
+                    outcome = _now(*args)
+                position += len(mapped)
+                pending.append(_Pending(outcome, position, bytes_read, records))
+            while pending:
+                settle()
+        finally:
+            for later in pending:
+                later.outcome.cancel()
+    return position
+
+
+def _now(*args: Any) -> Future[BatchCounts]:
+    """Write a batch in this thread (one writer: SQLite), as a finished future."""
+    outcome: Future[BatchCounts] = Future()
+    try:
+        outcome.set_result(_commit_batch(*args))
+    except Exception as exc:
+        outcome.set_exception(exc)
+    return outcome
+
+
+def _record_ids(mapped: list[tuple[int, Record | Rejected]]) -> frozenset[str]:
+    """What two batches in flight must not share: record ids, and rejected rows' contents."""
+    ids = {o.record_id for _, o in mapped if o.record_id is not None}
+    ids.update("\x00" + o.content_sha256 for _, o in mapped if isinstance(o, Rejected))
+    return frozenset(ids)
 
 
 def _mapped_batches(
@@ -278,11 +353,14 @@ def _commit_batch(
     svc: Services,
     mapping: Mapping,
     source: Source,
-    summary: IngestSummary,
+    run_id: str,
     position: int,
     mapped: list[tuple[int, Record | Rejected]],
+    after: Future[BatchCounts] | None = None,
 ) -> BatchCounts:
-    """One batch, its run position and its audit entry: all in, or none."""
+    """One batch, its run position and its audit entry: all in, or none. With ``after`` (the
+    batch before, in flight), the records and statements are written at once, the rest once
+    that batch has committed."""
     now = utcnow()
     with svc.operation(
         INGEST_ACTOR, "import", _source_resource(mapping.source.name), audit_action="ingest.batch"
@@ -293,29 +371,29 @@ def _commit_batch(
             # plan, blind to the values: for "record_id = ANY(...)" on a table growing under
             # the ingest, a scan of the whole table per batch. Plan each with its values.
             session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+        context = RunContext(mapping.source.name, run_id, source.name, mapping.sha256, now)
+        touched = Touched()
+        counts = write_batch(session, context, mapped, touched)
+        if after is not None:
+            # The rest is shared with the batch before (name keys, the run, the ledger): it
+            # goes after that batch has committed, and not at all if that batch failed.
+            failed = after.exception()
+            if failed is not None:
+                raise RunInterrupted(f"the batch before line {mapped[0][0]} failed") from failed
+        # The name index moves with the statements, in the same transaction.
+        index_values(session, touched.values(), replace=touched.stale_entities)
+        # Move the run on from exactly where the previous batch left it; fails if another
+        # process moved it meanwhile.
         moved: CursorResult[Any] = session.execute(  # type: ignore[assignment]
             update(ingest_runs)
             .where(
-                ingest_runs.c.id == summary.run_id,
+                ingest_runs.c.id == run_id,
                 ingest_runs.c.status == "running",
                 ingest_runs.c.position == position,
             )
-            .values(position=position + len(mapped), updated_at=now)
-        )
-        if moved.rowcount != 1:
-            raise RunInterrupted(
-                f"ingest run {summary.run_id} of {mapping.source.name} was moved on by another "
-                "process; run `writ ingest` again to resume"
-            )
-        context = RunContext(mapping.source.name, summary.run_id, source.name, mapping.sha256, now)
-        touched = Touched()
-        counts = write_batch(session, context, mapped, touched)
-        # The name index moves with the statements, in the same transaction.
-        index_values(session, touched.values(), replace=touched.stale_entities)
-        session.execute(
-            update(ingest_runs)
-            .where(ingest_runs.c.id == summary.run_id)
             .values(
+                position=position + len(mapped),
+                updated_at=now,
                 last_line=mapped[-1][0],
                 rows_read=ingest_runs.c.rows_read + counts.read,
                 rows_new=ingest_runs.c.rows_new + counts.new,
@@ -327,8 +405,13 @@ def _commit_batch(
                 + counts.statements_superseded,
             )
         )
+        if moved.rowcount != 1:
+            raise RunInterrupted(
+                f"ingest run {run_id} of {mapping.source.name} was moved on by another "
+                "process, or its previous batch failed; run `writ ingest` again to resume"
+            )
         op.details.update(
-            run=summary.run_id,
+            run=run_id,
             input=source.name,
             mapping_sha256=mapping.sha256,
             first_line=mapped[0][0],
