@@ -15,6 +15,7 @@ from starlette.responses import Response
 
 from writ import __version__
 from writ.api import problems
+from writ.api.credentials import CredentialsFirst
 from writ.api.routers import (
     audit,
     cases,
@@ -143,5 +144,11 @@ def create_app(
     router.include_router(lifecycle.public)
     app.include_router(router)
     _install_error_handlers(app)
+    app.add_middleware(
+        CredentialsFirst,
+        prefix=API_PREFIX,
+        public=PUBLIC_ROUTES,
+        open_prefixes=[f"{API_PREFIX}/docs"],
+    )
     web_pages.install(app)
     return app

@@ -154,7 +154,7 @@ def override(
     session: FormSession,
     svc: Svc,
     case_id: CaseId,
-    attempt: Annotated[int, Form(ge=1)],
+    attempt: Annotated[int, Form(ge=1, le=2**62)],
     rule: Annotated[str, Form(max_length=128)],
     reason: Annotated[str, Form(max_length=4000)] = "",
 ) -> Response:

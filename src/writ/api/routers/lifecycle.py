@@ -55,7 +55,7 @@ class RemovalRequest(BaseModel):
 
 
 class OverrideRequest(BaseModel):
-    attempt_id: int = Field(ge=1)
+    attempt_id: int = Field(ge=1, le=2**62)
     rule: str = Field(min_length=1, max_length=128)
     reason: str = Field(min_length=1, max_length=4000)
 
@@ -107,13 +107,85 @@ def list_cases(
     return paging.slice([_plain(c) for c in lc.list_cases(svc, actor, state=state)])
 
 
-@router.get("/immigration-cases/{case_id}", summary="The case file: alerts first")
+class NewImmigrationCase(BaseModel):
+    name: str = Field(
+        min_length=1, max_length=256, pattern=r"\S", description="The person's full name."
+    )
+    birth_date: date | None = None
+    country_of_birth: str | None = Field(
+        default=None, pattern="^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code, e.g. MX."
+    )
+    a_number: str | None = Field(
+        default=None,
+        pattern=r"^A?-?[0-9]{2,3}-?[0-9]{3}-?[0-9]{3}$",
+        description="A and 8 or 9 digits, e.g. A-200-300-400.",
+    )
+
+
+# OpenAPI links from a new case to what one does with it next, so that clients (and
+# schemathesis's multi-step tests) can follow a case from opening to custody and removal.
+_CASE_STEPS = {
+    "GetCase": "get_case",
+    "FileDocument": "file_document",
+    "RequestAction": "request_action",
+    "ScheduleRemoval": "plan_removal",
+    "OverrideGate": "override_gate",
+    "BookIntoCustody": "book",
+    "TransferCustody": "transfer",
+    "SetPhoto": "set_photo",
+    "GetPhoto": "get_photo",
+}
+CASE_LINKS = {
+    name: {"operationId": f"lifecycle_{op}", "parameters": {"case_id": "$response.body#/id"}}
+    for name, op in _CASE_STEPS.items()
+}
+
+
+@router.post(
+    "/immigration-cases",
+    status_code=201,
+    summary="Open an immigration case in your unit (state: encounter)",
+    responses={201: {"description": "The case opened", "links": CASE_LINKS}},
+)
+def open_case(body: NewImmigrationCase, svc: Svc, actor: CurrentActor) -> dict[str, Any]:
+    case = lc.open_case(
+        svc,
+        actor,
+        subject_name=body.name,
+        birth_date=body.birth_date,
+        country_of_birth=body.country_of_birth,
+        a_number_value=body.a_number,
+    )
+    return _plain(case)
+
+
+@router.post(
+    "/immigration-cases/{case_id}/documents",
+    operation_id="lifecycle_file_document",
+    status_code=201,
+    summary="File a legal document: kind, issued_at, issuer, signer, signer_role and the "
+    "fields of its kind (see docs/lifecycle.md); writ gives it its id",
+)
+def file_document(
+    case_id: CaseId, body: dict[str, Any], svc: Svc, actor: CurrentActor
+) -> dict[str, Any]:
+    if "id" in body:
+        raise ValueError("id: writ gives each document its id; leave it out")
+    return _plain(lc.add_document(svc, actor, case_id, body))
+
+
+@router.get(
+    "/immigration-cases/{case_id}",
+    operation_id="lifecycle_get_case",
+    summary="The case file: alerts first",
+)
 def get_case(case_id: CaseId, svc: Svc, actor: CurrentActor) -> dict[str, Any]:
     return _plain(lc.get_case(svc, actor, case_id))
 
 
 @router.post(
     "/immigration-cases/{case_id}/actions",
+    operation_id="lifecycle_request_action",
     response_model=GateResult,
     summary="Request a gated action; a block is a result with every rule that fired",
 )
@@ -127,7 +199,11 @@ def request_action(
     )
 
 
-@router.post("/immigration-cases/{case_id}/removal", response_model=GateResult)
+@router.post(
+    "/immigration-cases/{case_id}/removal",
+    response_model=GateResult,
+    operation_id="lifecycle_plan_removal",
+)
 def plan_removal(
     case_id: CaseId, body: RemovalRequest, svc: Svc, actor: CurrentActor
 ) -> GateResult:
@@ -148,6 +224,7 @@ def execute_removal(case_id: CaseId, svc: Svc, actor: CurrentActor) -> GateResul
 
 @router.post(
     "/immigration-cases/{case_id}/overrides",
+    operation_id="lifecycle_override_gate",
     summary="Override a soft gate (a second person, with the role the rule names)",
 )
 def override_gate(
@@ -157,12 +234,20 @@ def override_gate(
     return _plain(view)
 
 
-@router.post("/immigration-cases/{case_id}/custody/book", response_model=GateResult)
+@router.post(
+    "/immigration-cases/{case_id}/custody/book",
+    response_model=GateResult,
+    operation_id="lifecycle_book",
+)
 def book(case_id: CaseId, body: CustodyRequest, svc: Svc, actor: CurrentActor) -> GateResult:
     return _gate(lc.book_into_custody(svc, actor, case_id, body.facility_id))
 
 
-@router.post("/immigration-cases/{case_id}/custody/transfer", response_model=GateResult)
+@router.post(
+    "/immigration-cases/{case_id}/custody/transfer",
+    response_model=GateResult,
+    operation_id="lifecycle_transfer",
+)
 def transfer(case_id: CaseId, body: CustodyRequest, svc: Svc, actor: CurrentActor) -> GateResult:
     return _gate(lc.transfer_custody(svc, actor, case_id, body.facility_id))
 
@@ -201,6 +286,7 @@ def _photo_out(photo: lc.PhotoOfRecord) -> PhotoOut:
 @router.put(
     "/immigration-cases/{case_id}/photo",
     response_model=PhotoOut,
+    operation_id="lifecycle_set_photo",
     summary="Set the photo of record (a JPEG, PNG or WebP the agency holds), with its source "
     "and legal basis; the previous photo is superseded, never deleted",
 )
@@ -231,6 +317,7 @@ async def set_photo(
 @router.get(
     "/immigration-cases/{case_id}/photo",
     response_class=Response,
+    operation_id="lifecycle_get_photo",
     responses={
         200: {
             "content": {"image/jpeg": {}, "image/png": {}, "image/webp": {}},
