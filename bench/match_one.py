@@ -27,17 +27,22 @@ import json
 import random
 import statistics
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
-from _common import services
+from _common import POSTGRES_ADMIN, services
 from linkage_scale import people, synthetic_records, written_record
-from writ.audit.ledger import utcnow
+from writ.audit import keys
+from writ.audit.ledger import Ledger, utcnow
 from writ.model.actor import Actor
+from writ.policy.engine import load_policy
 from writ.resolve import candidates as lookup
 from writ.resolve import repository as repo
 from writ.resolve.features import PersonRecord, prepare
@@ -47,6 +52,8 @@ from writ.resolve.service import match_one
 from writ.search.index import names_of
 from writ.search.names import retrieval_key
 from writ.service import Services
+from writ.store import migrate
+from writ.store.engine import Store
 
 OFFICER = Actor("bench-officer", frozenset({"officer"}), "ERO-NYC", purpose="investigation")
 BATCH = 100_000
@@ -85,6 +92,21 @@ def train_model(svc: Services, records: int, seed: int) -> str:
     with svc.store.transaction() as session:
         repo.save_model(session, model, "bench", utcnow())
     return model.version
+
+
+def samples(
+    subjects: int, seed: int, sample_every: int
+) -> tuple[list[tuple[object, str]], list[object]]:
+    """The people ``load`` samples, made again without loading (for a kept store)."""
+    on_file: list[tuple[object, str]] = []
+    unknown: list[object] = []
+    source = people(seed)
+    for index in range(subjects):
+        person = next(source)
+        if index % sample_every == 0:
+            on_file.append((person, f"S-{index:012x}"))
+            unknown.append(next(source))
+    return on_file, unknown
 
 
 def load(
@@ -175,6 +197,32 @@ def splink_baseline(svc: Services, probes: list[dict[str, list[str]]]) -> list[f
     return timings
 
 
+def _loaded(svc: Services) -> int:
+    with svc.store.engine.connect() as connection:
+        return int(connection.execute(text("SELECT count(*) FROM resolve_subjects")).scalar_one())
+
+
+@contextmanager
+def kept_store(name: str) -> Iterator[Services]:
+    """Services on the PostgreSQL database ``name``, made and migrated if new, never dropped."""
+    admin = create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        ).first()
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    store = Store(POSTGRES_ADMIN.rsplit("/", 1)[0] + f"/{name}")
+    migrate.upgrade(store)
+    with tempfile.TemporaryDirectory() as folder:
+        key = keys.generate_key(Path(folder) / "ledger.key")
+        try:
+            yield Services(store, load_policy(), Ledger(key, head_interval=60.0))
+        finally:
+            store.dispose()
+
+
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[int(share * (len(ordered) - 1))]
@@ -187,17 +235,29 @@ def main() -> None:
     parser.add_argument("--training-records", type=int, default=30_000)
     parser.add_argument("--baseline-probes", type=int, default=30)
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument(
+        "--keep",
+        metavar="DATABASE",
+        help="load into this PostgreSQL database and keep it; "
+        "a later run with the same --subjects reuses it (drop it yourself when done)",
+    )
     args = parser.parse_args()
     rng = random.Random(args.seed + 1)
-    with services("postgres", head_interval=60.0) as svc:
-        started = time.perf_counter()
-        version = train_model(svc, args.training_records, args.seed)
-        print(f"model {version} trained in {time.perf_counter() - started:.0f}s", file=sys.stderr)
-        started = time.perf_counter()
+    opened = kept_store(args.keep) if args.keep else services("postgres", head_interval=60.0)
+    with opened as svc:
         sample_every = max(1, args.subjects // (args.probes * 2))
-        on_file, unknown = load(svc, args.subjects, version, args.seed, sample_every)
-        print(f"load: {args.subjects:,} subjects in {time.perf_counter() - started:.0f}s",
-              file=sys.stderr)  # fmt: skip
+        if _loaded(svc) == args.subjects:
+            print(f"reusing the {args.subjects:,} subjects in {args.keep}", file=sys.stderr)
+            on_file, unknown = samples(args.subjects, args.seed, sample_every)
+        else:
+            started = time.perf_counter()
+            version = train_model(svc, args.training_records, args.seed)
+            print(f"model {version} trained in {time.perf_counter() - started:.0f}s",
+                  file=sys.stderr)  # fmt: skip
+            started = time.perf_counter()
+            on_file, unknown = load(svc, args.subjects, version, args.seed, sample_every)
+            print(f"load: {args.subjects:,} subjects in {time.perf_counter() - started:.0f}s",
+                  file=sys.stderr)  # fmt: skip
         with svc.store.engine.connect() as connection:
             count = connection.execute(text("SELECT count(*) FROM resolve_subjects")).scalar_one()
             keys = connection.execute(text("SELECT count(*) FROM resolve_keys")).scalar_one()

@@ -150,6 +150,18 @@ def test_match_one_finds_a_misspelt_name_through_the_name_index(svc: Services) -
     assert any(line.startswith("given name: spelt nearly") for line in found[0].explanation)
 
 
+def test_a_name_alone_does_not_bring_in_people_of_another_age(svc: Services) -> None:
+    """Keys with a name and nothing sharper take only records less than five years off the
+    probe's birth year (or with none); a probe without a birth year takes them all."""
+    resolve.run(svc, CUSTODIAN)
+    reindex(svc, CUSTODIAN)
+    name = {"firstName": ["Olena"], "lastName": ["Shevchenko"]}
+    assert [c.record.entity_id for c in resolve.match_one(svc, OFFICER, name)] == ["e-lone"]
+    near = resolve.match_one(svc, OFFICER, {**name, "birthDate": ["1994"]})
+    assert [c.record.entity_id for c in near] == ["e-lone"]
+    assert resolve.match_one(svc, OFFICER, {**name, "birthDate": ["1960"]}) == []
+
+
 def test_match_one_leaves_out_records_the_user_may_not_read(svc: Services) -> None:
     resolve.run(svc, CUSTODIAN)
     probe = {"firstName": ["Maria"], "lastName": ["Garcia Lopez"], "birthDate": ["1985-03-12"]}

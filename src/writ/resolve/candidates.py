@@ -12,6 +12,13 @@ Two indexed sources, each a handful of index probes whatever the number of subje
 
 Both go to the database as one statement that returns the candidates' stored records, so a
 look-up costs one round trip for its candidates however many there are.
+
+Keys that hold a name and nothing sharper (name sounds, names either way round, family-name
+sound and birth year) and the name index can hold hundreds of records for a common name among a
+million. From those, when the probe has a birth year, only records whose birth year is unknown or
+less than five years off are taken (further off, the model's weight for the birth date is its
+lowest, and the pair would rank below any namesake of the right age), and at most ``WEAK_ROWS``
+per key. Identifier keys and keys with a full birth date are taken whole.
 """
 
 from __future__ import annotations
@@ -19,17 +26,35 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Float, Integer, Select, func, select, text, union
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Integer,
+    Select,
+    and_,
+    cast,
+    func,
+    or_,
+    select,
+    text,
+    true,
+    union,
+)
 from sqlalchemy.orm import Session
 
+from writ.model.resource import Resource
 from writ.resolve.features import GIVEN_PROPS
 from writ.resolve.records import probe_keys
 from writ.search.names import retrieval_key, trigrams
+from writ.store.tables.core import markings
 from writ.store.tables.resolve import resolve_keys, resolve_records
 from writ.store.tables.search import search_keys, search_names
 
 NAME_KEYS = 20  # distinct name keys taken from the name index, most alike first
-NAME_ROWS = 100  # person entities taken from those keys
+NAME_ROWS = 100  # resolved person records taken from those keys
+WEAK_KEYS = ("fy:", "gf:", "nn:")  # look-up keys with a name and no sharper value
+WEAK_ROWS = 100  # records taken from one such key
+AGE_YEARS = 5  # birth years this far apart fall in the model's lowest birth-date level
 PG_SIMILARITY = 0.45  # pg_trgm threshold: below it a name key is no candidate
 
 
@@ -46,24 +71,76 @@ def probe_name(props: Mapping[str, Sequence[str]]) -> str:
 def find(
     session: Session, probe: Mapping[str, Any], props: Mapping[str, Sequence[str]]
 ) -> dict[str, Any]:
-    """The stored records (entity id -> ``resolve_records`` row) worth scoring against the probe."""
-    sources: list[Select[Any]] = []
+    """The stored records worth scoring against the probe (entity id -> ``resolve_records`` row,
+    with the person's markings, if any, for the read check)."""
     keys = sorted(probe_keys(probe))
-    if keys:
-        sources.append(select(resolve_keys.c.entity_id).where(resolve_keys.c.key.in_(keys)))
-    name = _by_name(session, retrieval_key(probe_name(props)))
+    sharp = [k for k in keys if not k.startswith(WEAK_KEYS)]
+    weak = [k for k in keys if k.startswith(WEAK_KEYS)]
+    age = _age_filter(probe)
+    sources: list[Select[Any]] = []
+    if sharp:
+        sources.append(select(resolve_keys.c.entity_id).where(resolve_keys.c.key.in_(sharp)))
+    if weak:
+        ranked = (
+            select(
+                resolve_keys.c.entity_id,
+                func.row_number()
+                .over(partition_by=resolve_keys.c.key, order_by=resolve_keys.c.entity_id)
+                .label("place"),
+            )
+            .join(resolve_records, resolve_records.c.entity_id == resolve_keys.c.entity_id)
+            .where(resolve_keys.c.key.in_(weak), age)
+            .subquery("weak_keys")
+        )
+        sources.append(select(ranked.c.entity_id).where(ranked.c.place <= WEAK_ROWS))
+    name = _by_name(session, retrieval_key(probe_name(props)), age)
     if name is not None:
         sources.append(name)
     if not sources:
         return {}
     ids = union(*sources).subquery("candidate_ids")
+    marked = and_(markings.c.kind == "person", markings.c.object_id == resolve_records.c.entity_id)
     rows = session.execute(
-        select(resolve_records).where(resolve_records.c.entity_id.in_(select(ids.c.entity_id)))
+        select(
+            resolve_records,
+            markings.c.object_id.label("marked"),
+            markings.c.unit.label("marking_unit"),
+            markings.c.compartments.label("marking_compartments"),
+            markings.c.sealed.label("marking_sealed"),
+        )
+        .outerjoin(markings, marked)
+        .where(resolve_records.c.entity_id.in_(select(ids.c.entity_id)))
     )
     return {row.entity_id: row for row in rows}
 
 
-def _by_name(session: Session, key: str) -> Select[Any] | None:
+def person_resource(row: Any) -> Resource:
+    """The policy's view of a candidate's person, from the markings ``find`` returned with it
+    (as ``writ.service.subjects.person_resource`` reads them)."""
+    if row.marked is None:
+        return Resource("person", row.entity_id)
+    return Resource(
+        "person",
+        row.entity_id,
+        row.marking_unit,
+        frozenset(row.marking_compartments),
+        row.marking_sealed,
+    )
+
+
+def _age_filter(probe: Mapping[str, Any]) -> ColumnElement[bool]:
+    """SQL over ``resolve_records``: birth year unknown, or less than five years off the probe."""
+    year = probe.get("birth_year")
+    if not year:
+        return true()
+    stored = resolve_records.c.features["birth_year"].as_string()
+    return or_(
+        stored.is_(None),
+        cast(stored, Integer).between(int(year) - (AGE_YEARS - 1), int(year) + (AGE_YEARS - 1)),
+    )
+
+
+def _by_name(session: Session, key: str, age: ColumnElement[bool]) -> Select[Any] | None:
     """Person entities whose indexed names are most alike the name ``key`` (search's index)."""
     if not key:
         return None
@@ -100,6 +177,8 @@ def _by_name(session: Session, key: str) -> Select[Any] | None:
     names = (
         select(search_names.c.entity_id)
         .join(best, best.c.id == search_names.c.key_id)
+        .join(resolve_records, resolve_records.c.entity_id == search_names.c.entity_id)
+        .where(age)
         .limit(NAME_ROWS)
         .subquery("alike_names")
     )

@@ -11,13 +11,11 @@ from typing import Any
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from writ.model.resource import Resource
 from writ.resolve.cluster import NOT_SAME, SAME, UNSURE, Assignment, pair_key
 from writ.resolve.features import COLUMNS
 from writ.resolve.linkage import ScoredPair
 from writ.resolve.model import LinkageModel
 from writ.resolve.records import lookup_keys
-from writ.store.tables.core import markings
 from writ.store.tables.resolve import (
     resolve_events,
     resolve_judgements,
@@ -243,21 +241,6 @@ def apply_assignment(
             )
         )
     return changes
-
-
-def person_resources(session: Session, entity_ids: Iterable[str]) -> dict[str, Resource]:
-    """The policy's view of each person (``writ.service.subjects.person_resource``), in one
-    query: its markings, if a custodian set any."""
-    ids = sorted(set(entity_ids))
-    found = {entity_id: Resource("person", entity_id) for entity_id in ids}
-    for chunk in _chunks(ids):
-        for row in session.execute(
-            select(markings).where(markings.c.kind == "person", markings.c.object_id.in_(chunk))
-        ):
-            found[row.object_id] = Resource(
-                "person", row.object_id, row.unit, frozenset(row.compartments), row.sealed
-            )
-    return found
 
 
 # -- matches --------------------------------------------------------------------------------

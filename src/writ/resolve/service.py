@@ -386,29 +386,22 @@ def match_one(
             key=lambda scored: (-scored[0].weight, scored[1].entity_id),
         )
         best: dict[str, Candidate] = {}
-        # The read check runs on the best-scored records only, a page at a time, until the
-        # answer is full: one query for their markings, then the policy for each.
-        for start in range(0, len(pairs), 2 * limit):
-            page = pairs[start : start + 2 * limit]
-            resources = repo.person_resources(op.session, (row.entity_id for _, row in page))
-            for pair, row in page:
-                if len(best) >= limit or row.subject_id in best:
-                    continue
-                if not svc.policy.decide(actor, "read", resources[row.entity_id]).allowed:
-                    continue
-                best[row.subject_id] = Candidate(
-                    subject_id=row.subject_id,
-                    record=_record_view(row),
-                    weight=round(pair.weight, 2),
-                    probability=pair.probability,
-                    outcome=pair.outcome(model.thresholds),
-                    explanation=[
-                        r.text for r in reasons(pair.levels, pair.weights, pair.conflicts)
-                    ],
-                    model_version=model.version,
-                )
+        for pair, row in pairs:
             if len(best) >= limit:
                 break
+            if row.subject_id in best:
+                continue
+            if not svc.policy.decide(actor, "read", candidates.person_resource(row)).allowed:
+                continue
+            best[row.subject_id] = Candidate(
+                subject_id=row.subject_id,
+                record=_record_view(row),
+                weight=round(pair.weight, 2),
+                probability=pair.probability,
+                outcome=pair.outcome(model.thresholds),
+                explanation=[r.text for r in reasons(pair.levels, pair.weights, pair.conflicts)],
+                model_version=model.version,
+            )
         op.details.update(candidates=len(best), scored=len(pairs), model_version=model.version)
         return list(best.values())
 
