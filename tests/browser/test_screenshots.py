@@ -22,7 +22,7 @@ OUT = os.environ.get("WRIT_SCREENSHOTS")
 pytestmark = pytest.mark.skipif(not OUT, reason="set WRIT_SCREENSHOTS (make screenshots)")
 
 
-def test_main_pages(visit, live_writ, matches):  # noqa: F811
+def test_main_pages(visit, live_writ, matches, tmp_path):  # noqa: F811
     folder = Path(OUT or ".")
     folder.mkdir(parents=True, exist_ok=True)
     svc = live_writ.services
@@ -36,7 +36,7 @@ def test_main_pages(visit, live_writ, matches):  # noqa: F811
     )
     everyone = new_person(
         live_writ,
-        {"admin", "oversight", "officer", "supervisor"},
+        {"admin", "oversight", "officer", "supervisor", "custodian"},
         "Sam Rivera (synthetic demo user)",
     )
     who = as_actor(everyone.username, {"officer", "supervisor"})
@@ -49,6 +49,20 @@ def test_main_pages(visit, live_writ, matches):  # noqa: F811
         svc, who.with_purpose("investigation"), type="investigation", title="Print shop ring"
     )
     match_id = resolve_first_match(svc)
+    lead = case_service.take_lead(
+        svc,
+        who.with_purpose("investigation"),
+        summary="Caller reports forged I-94 cards sold at a print shop",
+        source="phone line",
+    )
+    plan = lc.create_operation_plan(
+        svc,
+        who,
+        title="Dawn operation, Queens",
+        planned_for=datetime.now(UTC) + timedelta(days=3),
+        case_ids=[case_id],
+    )
+    quarantined = quarantine_rows(svc, tmp_path)
     shots = [
         ("queues", "/queues?tab=immigration"),
         ("immigration-case-blocked-removal", f"/immigration/{case_id}?attempt={attempt}"),
@@ -60,6 +74,13 @@ def test_main_pages(visit, live_writ, matches):  # noqa: F811
         ("audit-proof", "/audit/1"),
         ("oversight", "/oversight"),
         ("admin-users", "/admin/users"),
+        ("leads", "/leads"),
+        ("lead", f"/leads/{lead.id}"),
+        ("operation-plan", f"/operations/{plan.id}"),
+        ("legal-documents", f"/immigration/{case_id}/documents?kind=order"),
+        ("citizenship-claims", f"/immigration/{case_id}/claims"),
+        ("subject-resolution", "/subjects/e-maria-1/resolution"),
+        ("quarantine", f"/admin/quarantine/{quarantined}"),
     ]
     visit.goto("/sign-in")
     visit.page.screenshot(path=str(folder / "sign-in.png"), full_page=True)
@@ -72,6 +93,16 @@ def test_main_pages(visit, live_writ, matches):  # noqa: F811
     visit.page.context.clear_cookies()
     visit.goto("/locator")
     visit.page.screenshot(path=str(folder / "locator.png"), full_page=True)
+
+
+def quarantine_rows(svc, folder: Path) -> int:  # type: ignore[no-untyped-def]
+    from test_ingest_service import GOOD, source_dir
+    from writ.ingest import service as ingest_service
+
+    keeper = as_actor("screens-records", {"custodian"}, "records-management")
+    mapping = source_dir(folder, [*GOOD, 'D6,"ADE, BOLA",31/02/1990,NG,,,'])
+    ingest_service.ingest(svc, keeper, mapping)
+    return ingest_service.list_quarantine(svc, keeper)[0].id
 
 
 def resolve_first_match(svc) -> int:  # type: ignore[no-untyped-def]

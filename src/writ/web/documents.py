@@ -12,7 +12,7 @@ from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from writ.lifecycle import service as lc
-from writ.lifecycle.service.forms import DocumentKind, document_kinds
+from writ.lifecycle.service.forms import DocumentField, DocumentKind, document_kinds
 from writ.service.auth import SignedIn
 from writ.web.guard import FormSession, PageSession, Svc
 from writ.web.templating import render
@@ -24,15 +24,20 @@ CLAIM_RULES = ("citizenship-claim", "verified-citizen")
 # The enforcement action whose gates the claims page shows now.
 ENFORCEMENT_CHECK = "arrest"
 LABELS = {
-    "issued_at": "Issued (UTC)",
+    "issued_at": "Issued",
     "issuer": "Issuing office",
     "signer": "Signed by",
     "signer_role": "Signer's role",
-    "effective_from": "In effect from (UTC)",
-    "effective_until": "In effect until (UTC)",
+    "effective_from": "In effect from",
+    "effective_until": "In effect until",
     "attachments": "Attached documents",
     "note": "Note",
+    "certified_to_bia": "Certified to the BIA",
+    "in_absentia": "Ordered in absentia",
 }
+# The form asks who issued and signed first, then the kind's own fields, then the rest.
+FIRST = ("issued_at", "issuer", "signer", "signer_role")
+LAST = ("effective_from", "effective_until", "attachments", "note")
 HINTS = {
     "signer_role": "As the delegation lists it, e.g. supervisory_deportation_officer.",
     "attachments": "Ids of documents on this case, separated by commas.",
@@ -45,6 +50,16 @@ HINTS = {
 
 def label(name: str) -> str:
     return LABELS.get(name, name.replace("_", " ").capitalize())
+
+
+def form_order(kind: DocumentKind) -> list[DocumentField]:
+    by_name = {f.name: f for f in kind.fields}
+    own = [f for f in kind.fields if f.name not in FIRST + LAST]
+    return (
+        [by_name[n] for n in FIRST if n in by_name]
+        + own
+        + [by_name[n] for n in LAST if n in by_name]
+    )
 
 
 def _values(kind: DocumentKind, form: FormData) -> dict[str, Any]:
@@ -92,6 +107,7 @@ def _documents_page(
         file=file,
         kinds=list(KINDS.values()),
         chosen=KINDS.get(kind),
+        fields=form_order(KINDS[kind]) if kind else [],
         label=label,
         hints=HINTS,
         note=note,
