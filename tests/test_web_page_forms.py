@@ -88,3 +88,21 @@ def test_a_bad_document_is_refused_naming_the_field(browser, services):  # noqa:
     assert "designated_countries" in response.text and "Atlantis" in response.text
     assert 'value="Judge Alvarez"' in response.text
     assert lc.get_case(services, worker, case.id).documents == []
+
+
+def test_a_claim_step_out_of_order_is_explained_on_the_claims_page(browser, services):  # noqa: F811
+    lee = add_account(services, "lee", {"legal"})
+    worker = actor("officer", user="ana", purpose="case-processing")
+    case = lc.open_case(services, worker, subject_name="Ana")
+    claim = lc.record_citizenship_claim(services, worker, case.id, basis="Born in El Paso")
+    lc.investigate_claim(services, worker, case.id, claim.id)
+    sign_in(browser, lee, "legal-review")
+    page = browser.get(f"/immigration/{case.id}/claims")
+    assert "citizenship-claim" in page.text and "ICE Directive 16001.2" in page.text
+    path = f"/immigration/{case.id}/claims/{claim.id}/sign-off"
+    first = browser.post(path, data={"csrf": csrf(page.text), "outcome": "citizen"})
+    assert first.status_code == 303
+    again = browser.post(path, data={"csrf": csrf(page.text), "outcome": "citizen"})
+    assert again.status_code == 422
+    assert "the second sign-off must be by another person" in again.text
+    assert 'data-testid="claim-state">under investigation' in again.text
