@@ -16,6 +16,7 @@ from starlette.responses import Response
 from writ import __version__
 from writ.api import problems
 from writ.api.credentials import CredentialsFirst
+from writ.api.nul_guard import NulGuard
 from writ.api.routers import (
     audit,
     cases,
@@ -144,6 +145,8 @@ def create_app(
     router.include_router(lifecycle.public)
     app.include_router(router)
     _install_error_handlers(app)
+    # Added before CredentialsFirst, so a call with no session is told to sign in first.
+    app.add_middleware(NulGuard, api_prefix=API_PREFIX)
     app.add_middleware(
         CredentialsFirst,
         prefix=API_PREFIX,
