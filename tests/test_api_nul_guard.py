@@ -41,7 +41,7 @@ def test_a_nul_deep_in_a_json_body_names_its_path(client, headers):
 
 
 def test_a_nul_in_the_path_or_query(client, headers):
-    _problem(client.get("/api/v1/cases/abc%00def", headers=headers), "path")
+    _problem(client.get("/api/v1/cases/abc%00def", headers=headers), "path.case_id")
     _problem(client.get("/api/v1/search/subjects?q=ma%00ria", headers=headers), "query.q")
 
 

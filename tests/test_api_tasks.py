@@ -107,3 +107,20 @@ def test_no_session_no_tasks(client, case_id):
     assert_problem(client.get("/api/v1/tasks"), 401)
     assert_problem(client.patch("/api/v1/tasks/x", json={"status": "done"}), 401)
     assert_problem(client.post("/api/v1/tasks/x/complete"), 401)
+
+
+def test_one_task_whatever_its_status_for_those_who_may_read_its_case(client, services, case_id):
+    headers = signed_in(client, services, "ana", {"officer"})
+    task = add_task(client, headers, case_id, "Canvass", assignee="ana", due="2031-01-01")
+    client.post(f"/api/v1/tasks/{task['id']}/complete", headers=headers)
+    shown = client.get(f"/api/v1/tasks/{task['id']}", headers=headers)
+    assert shown.status_code == 200, shown.text
+    assert shown.json() == {**task, "status": "done"}
+    assert (audit_rows(services)[-1]["action"], audit_rows(services)[-1]["outcome"]) == (
+        "task.read",
+        "ok",
+    )
+    stranger = signed_in(client, services, "lee", {"officer"}, unit="HSI-LA")
+    denied = client.get(f"/api/v1/tasks/{task['id']}", headers=stranger)
+    assert assert_problem(denied, 403)["policy"] == "default-deny"
+    assert_problem(client.get("/api/v1/tasks/nope", headers=headers), 404)

@@ -146,7 +146,9 @@ def create_app(
     app.include_router(router)
     _install_error_handlers(app)
     # Added before CredentialsFirst, so a call with no session is told to sign in first.
-    app.add_middleware(NulGuard, api_prefix=API_PREFIX)
+    app.add_middleware(
+        NulGuard, api_prefix=API_PREFIX, templates=lambda: app.openapi()["paths"].keys()
+    )
     app.add_middleware(
         CredentialsFirst,
         prefix=API_PREFIX,

@@ -11,9 +11,10 @@ binary and pass untouched.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -29,15 +30,21 @@ SCAN_LIMIT = 1 << 20
 class NulGuard:
     """ASGI middleware refusing a NUL anywhere in a request's text."""
 
-    def __init__(self, app: ASGIApp, *, api_prefix: str) -> None:
+    def __init__(
+        self, app: ASGIApp, *, api_prefix: str, templates: Callable[[], Iterable[str]]
+    ) -> None:
+        """``templates`` gives the route path templates (``/api/v1/cases/{case_id}``), read
+        once, when a NUL first comes in a path."""
         self.app = app
         self.api_prefix = api_prefix.rstrip("/") + "/"
+        self.templates = templates
+        self._patterns: list[re.Pattern[str]] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        field = _in_path_or_query(scope)
+        field = self._in_path(scope) or _in_query(scope)
         if field is None and _scanned(scope):
             body, others, more = await _read(receive)
             if not more:
@@ -47,6 +54,22 @@ class NulGuard:
             await self.app(scope, receive, send)
             return
         await self._refuse(scope, field)(scope, receive, send)
+
+    def _in_path(self, scope: Scope) -> str | None:
+        """``path.<parameter>`` as the route names it (FastAPI's name for the place), else
+        ``path``."""
+        path = scope["path"]
+        if NUL not in path:
+            return None
+        if self._patterns is None:
+            self._patterns = [_pattern(template) for template in self.templates()]
+        for pattern in self._patterns:
+            match = pattern.fullmatch(path)
+            if match:
+                for name, value in match.groupdict().items():
+                    if NUL in value:
+                        return f"path.{name}"
+        return "path"
 
     def _refuse(self, scope: Scope, field: str) -> Response:
         detail = f"{field}: a NUL character is not allowed"
@@ -62,10 +85,15 @@ class NulGuard:
         )
 
 
-def _in_path_or_query(scope: Scope) -> str | None:
-    raw_path = scope.get("raw_path") or scope["path"].encode()
-    if NUL in unquote(raw_path.decode("latin-1")):
-        return "path"
+def _pattern(template: str) -> re.Pattern[str]:
+    parts = re.split(r"\{([A-Za-z_][A-Za-z0-9_]*)(?::path)?\}", template)
+    regex = "".join(
+        f"(?P<{part}>[^/]*)" if index % 2 else re.escape(part) for index, part in enumerate(parts)
+    )
+    return re.compile(regex, re.DOTALL)
+
+
+def _in_query(scope: Scope) -> str | None:
     query = scope.get("query_string", b"").decode("latin-1")
     for name, value in parse_qsl(query, keep_blank_values=True):
         if NUL in name or NUL in value:

@@ -723,6 +723,18 @@ def create_task(
         return Task(task_id, case_id, title.strip(), assignee, due, "open")
 
 
+def get_task(svc: Services, actor: Actor, task_id: str) -> Task:
+    """One task, open or not, if the actor may read tasks on its case."""
+    with svc.operation(actor, "read", audit_action="task.read") as op:
+        row = op.session.execute(select(tasks).where(tasks.c.id == task_id)).first()
+        if row is None:
+            raise NotFound(f"no task {task_id}")
+        task = _task(row)
+        op.authorize(load_case(op.session, task.case_id).resource("task"))
+        op.details["task"] = task_id
+        return task
+
+
 def update_task(
     svc: Services,
     actor: Actor,

@@ -70,6 +70,11 @@ def list_tasks(
     return paging.slice([_out(t) for t in queue.tasks])
 
 
+@router.get("/tasks/{task_id}", response_model=TaskOut, summary="One task, whatever its status")
+def get_task(task_id: TaskId, svc: Svc, actor: CurrentActor) -> TaskOut:
+    return _out(case_service.get_task(svc, actor, task_id))
+
+
 @router.patch("/tasks/{task_id}", response_model=TaskOut, summary="Change status, assignee or due")
 def update_task(task_id: TaskId, body: TaskChange, svc: Svc, actor: CurrentActor) -> TaskOut:
     task = case_service.update_task(
