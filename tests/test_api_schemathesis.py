@@ -37,9 +37,11 @@ def sqlite_services(_templates, ledger_key, tmp_path):
 
 
 @pytest.fixture
-def signed_in_app(sqlite_services):
+def signed_in_app(sqlite_services, tmp_path):
     services = sqlite_services
-    app = create_app(services, demo=True)
+    app = create_app(
+        services, demo=True, evidence_root=tmp_path / "evidence", photo_root=tmp_path / "photos"
+    )
     everyone = add_account(services, "sam", {"admin", "oversight", "officer", "supervisor"})
     from writ.service import auth
 
