@@ -208,3 +208,19 @@ def test_sign_in_never_sends_you_off_site(browser, services, target):
         },
     )
     assert response.status_code == 303 and response.headers["location"] == "/"
+
+
+def test_open_leads_have_a_queue_tab_with_their_count(browser, services):
+    from writ.cases import service as case_service
+
+    officer = actor("officer", user="olga")
+    waiting = case_service.take_lead(services, officer, summary="Tip: storefront", source="hotline")
+    closed = case_service.take_lead(services, officer, summary="Tip: old news", source="hotline")
+    boss = actor("supervisor", user="sue")
+    case_service.close_lead(services, boss, closed.id, reason="duplicate")
+    sign_in(browser, add_account(services, "olga", {"officer"}))
+    page = browser.get("/queues?tab=leads")
+    assert page.status_code == 200
+    assert re.search(r"Open leads <span[^>]*data-testid=\"count-leads\">1<", page.text)
+    assert f'href="/leads/{waiting.id}"' in page.text
+    assert "Tip: old news" not in page.text

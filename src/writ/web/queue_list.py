@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from writ.cases import service as case_service
 from writ.lifecycle import service as lc
 from writ.model.actor import Actor
 from writ.resolve import service as resolve_service
 from writ.service import Services
+from writ.web.leads import LEADS
 from writ.web.queues import Column, Queue, Row
+
+OPEN_LEADS = ("new", "triaged")
 
 
 def _review(svc: Services, actor: Actor) -> list[Row]:
@@ -43,6 +48,10 @@ def _my_tasks(svc: Services, actor: Actor) -> list[Row]:
     ]
 
 
+def _open_leads(svc: Services, actor: Actor) -> list[Row]:
+    return [row for row in LEADS.items(svc, actor) if row["status"] in OPEN_LEADS]
+
+
 QUEUES: list[Queue] = [
     Queue(
         slug="tasks",
@@ -68,6 +77,12 @@ QUEUES: list[Queue] = [
         link=lambda row: f"/immigration/{row['id']}",
         filters=("state",),
         default_sort="person",
+    ),
+    dataclasses.replace(
+        LEADS,
+        title="Open leads",
+        items=_open_leads,
+        empty="No lead of your unit waits for triage or conversion.",
     ),
     Queue(
         slug="review",
