@@ -10,8 +10,10 @@ Two indexed sources, each a handful of index probes whatever the number of subje
   alike the probe's (pg_trgm on PostgreSQL, an FTS5 trigram table on SQLite), for misspellings
   that change a name's sound as well as its letters.
 
-Both go to the database as one statement that returns the candidates' stored records, so a
-look-up costs one round trip for its candidates however many there are.
+Each source is one statement that returns the candidates' stored records with their markings.
+The service asks the name index only when the keys bring no candidate the model would keep (a
+weight at or above the review threshold), so a probe whose keys find the person does not pay for
+the fuzzy search.
 
 Keys that hold a name and nothing sharper (name sounds, names either way round, family-name
 sound and birth year) and the name index can hold hundreds of records for a common name among a
@@ -41,6 +43,7 @@ from sqlalchemy import (
     union,
 )
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import Subquery
 
 from writ.model.resource import Resource
 from writ.resolve.features import GIVEN_PROPS
@@ -68,15 +71,12 @@ def probe_name(props: Mapping[str, Sequence[str]]) -> str:
     return " ".join(parts)
 
 
-def find(
-    session: Session, probe: Mapping[str, Any], props: Mapping[str, Sequence[str]]
-) -> dict[str, Any]:
-    """The stored records worth scoring against the probe (entity id -> ``resolve_records`` row,
+def by_keys(session: Session, probe: Mapping[str, Any]) -> dict[str, Any]:
+    """The records sharing a look-up key with the probe (entity id -> ``resolve_records`` row,
     with the person's markings, if any, for the read check)."""
     keys = sorted(probe_keys(probe))
     sharp = [k for k in keys if not k.startswith(WEAK_KEYS)]
     weak = [k for k in keys if k.startswith(WEAK_KEYS)]
-    age = _age_filter(probe)
     sources: list[Select[Any]] = []
     if sharp:
         sources.append(select(resolve_keys.c.entity_id).where(resolve_keys.c.key.in_(sharp)))
@@ -89,16 +89,26 @@ def find(
                 .label("place"),
             )
             .join(resolve_records, resolve_records.c.entity_id == resolve_keys.c.entity_id)
-            .where(resolve_keys.c.key.in_(weak), age)
+            .where(resolve_keys.c.key.in_(weak), _age_filter(probe))
             .subquery("weak_keys")
         )
         sources.append(select(ranked.c.entity_id).where(ranked.c.place <= WEAK_ROWS))
-    name = _by_name(session, retrieval_key(probe_name(props)), age)
-    if name is not None:
-        sources.append(name)
     if not sources:
         return {}
-    ids = union(*sources).subquery("candidate_ids")
+    return _records(session, union(*sources).subquery("candidate_ids"))
+
+
+def by_name(
+    session: Session, probe: Mapping[str, Any], props: Mapping[str, Sequence[str]]
+) -> dict[str, Any]:
+    """The records whose indexed names are most alike the probe's (search's name index), in the
+    same form as ``by_keys``."""
+    names = _by_name(session, retrieval_key(probe_name(props)), _age_filter(probe))
+    return {} if names is None else _records(session, names.subquery("alike_ids"))
+
+
+def _records(session: Session, ids: Subquery) -> dict[str, Any]:
+    """The ``resolve_records`` rows of the entity ids ``ids`` selects, with their markings."""
     marked = and_(markings.c.kind == "person", markings.c.object_id == resolve_records.c.entity_id)
     rows = session.execute(
         select(
@@ -115,7 +125,7 @@ def find(
 
 
 def person_resource(row: Any) -> Resource:
-    """The policy's view of a candidate's person, from the markings ``find`` returned with it
+    """The policy's view of a candidate's person, from the markings that came with its row
     (as ``writ.service.subjects.person_resource`` reads them)."""
     if row.marked is None:
         return Resource("person", row.entity_id)

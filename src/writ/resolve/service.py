@@ -370,8 +370,9 @@ def match_one(
     """Is this person already known? Ranked candidate subjects, each with its explanation.
 
     ``props`` are followthemoney Person properties (``firstName``, ``lastName``, ``birthDate``,
-    ``idNumber``, ``passportNumber``, ...). Candidates come from indexes (the look-up keys and
-    the name index, ``writ.resolve.candidates``), are scored by the active model in Python with
+    ``idNumber``, ``passportNumber``, ...). Candidates come from indexes (the look-up keys; the
+    name index when the keys bring nobody the model would keep; ``writ.resolve.candidates``),
+    are scored by the active model in Python with
     the batch linker's levels and weights (``writ.resolve.scoring``), and are ranked by match
     weight, best record per subject. Records the actor may not read are left out without a
     trace in the answer.
@@ -379,12 +380,15 @@ def match_one(
     with svc.operation(actor, "search", Resource("subject", "lookup")) as op:
         model = _model(op.session)
         probe = prepare(PersonRecord("probe", {k: list(v) for k, v in props.items()}))
-        stored = candidates.find(op.session, probe, props)
         scorer = scorer_for(model)
-        pairs = sorted(
-            ((scorer.score(probe, row.features), row) for row in stored.values()),
-            key=lambda scored: (-scored[0].weight, scored[1].entity_id),
-        )
+        stored = candidates.by_keys(op.session, probe)
+        scored = [(scorer.score(probe, row.features), row) for row in stored.values()]
+        if all(pair.weight < model.thresholds.review for pair, _ in scored):
+            more = candidates.by_name(op.session, probe, props)
+            scored += [
+                (scorer.score(probe, r.features), r) for e, r in more.items() if e not in stored
+            ]
+        pairs = sorted(scored, key=lambda s: (-s[0].weight, s[1].entity_id))
         best: dict[str, Candidate] = {}
         for pair, row in pairs:
             if len(best) >= limit:
