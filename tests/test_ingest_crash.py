@@ -126,10 +126,14 @@ def test_killed_ingests_lose_and_duplicate_nothing(writ_home, db_url, tmp_path):
     mapping = write_source(tmp_path, rng)
     args = ["ingest", str(mapping), "--batch-size", str(BATCH)]
     kills = attempts = 0
+    longest = 1.2  # the longest delay drawn: shortened whenever a run finishes before its kill
     while kills < KILLS:
         attempts += 1
         assert attempts < KILLS * 4, f"seed {seed}: the ingest kept finishing before the kill"
-        kills += attempt(args, rng.uniform(0.05, 1.2))
+        killed = attempt(args, rng.uniform(0.02, longest))
+        kills += killed
+        if not killed:
+            longest = max(0.1, longest * 0.6)
     assert not attempt(args, 600), f"seed {seed}: the last run did not finish"
 
     records, ids, bad, names = expected(mapping)
