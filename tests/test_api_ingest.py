@@ -50,6 +50,25 @@ def test_sources_show_legal_basis_records_and_quarantine(client, services, court
     assert audit_rows(services)[-1]["action"] == "source.list"
 
 
+def test_ingest_runs_newest_first_with_their_counts(client, services, court):
+    second = ingest(services, CUSTODIAN, court)  # the same file again: nothing new
+    assert (second.read, second.new, second.unchanged) == (4, 0, 2)
+    headers = signed_in(client, services, "olive", {"officer"})
+    first_page = client.get("/api/v1/ingest-runs?limit=1", headers=headers).json()
+    (latest,) = first_page["items"]
+    assert latest["id"] == second.run_id and first_page["next"] == "1"
+    assert latest["status"] == "finished" and latest["finished_at"]
+    assert (latest["read"], latest["new"], latest["unchanged"]) == (4, 0, 2)
+    assert latest["balanced"] and latest["started_by"] == "records-1"
+    assert audit_rows(services)[-1]["action"] == "ingest-run.list"
+    rest = client.get("/api/v1/ingest-runs?limit=1&cursor=1&source=court", headers=headers).json()
+    (earliest,) = rest["items"]
+    assert (earliest["read"], earliest["new"], earliest["quarantined"]) == (4, 2, 2)
+    assert earliest["balanced"] and rest["next"] is None and rest["total"] == 2
+    other = client.get("/api/v1/ingest-runs?source=visa", headers=headers).json()
+    assert other["items"] == [] and other["total"] == 0
+
+
 def test_the_quarantine_is_listed_paged_shown_and_retried(client, services, court):
     headers = signed_in(client, services, "rita", {"custodian"}, "records-management", "HQ")
     first = client.get("/api/v1/quarantine?limit=1", headers=headers).json()
@@ -112,6 +131,7 @@ def test_bad_requests_name_the_field(client, services, court):
 def test_no_session_no_sources(client, court):
     for method, url in (
         ("GET", "/api/v1/sources"),
+        ("GET", "/api/v1/ingest-runs"),
         ("GET", "/api/v1/quarantine"),
         ("GET", "/api/v1/quarantine/1"),
         ("POST", "/api/v1/quarantine/retry"),

@@ -31,6 +31,12 @@ def test_ingest_then_sources_then_quarantine(writ_home, wide, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "county_bookings" in out and "P75Y" in out and "criminal-justice" in out
 
+    assert cli.run(["sources", "runs", "county_bookings"]) == 0
+    out = capsys.readouterr().out
+    assert "bookings.csv" in out and "finished" in out
+    run_line = next(line for line in out.splitlines() if "finished" in line)
+    assert [cell.strip() for cell in run_line.split("│")[-6:-1]] == ["8", "3", "0", "0", "5"]
+
     assert cli.run(["quarantine", "list", "--source", "county_bookings"]) == 0
     out = capsys.readouterr().out
     assert "31/02/1990" in out and "unparseable_required" in out and "missing_key" in out

@@ -27,6 +27,7 @@ from writ.ingest.service import (
     SourceError,
     ingest,
     list_quarantine,
+    list_runs,
     list_sources,
     retry_quarantine,
     show_quarantine,
@@ -211,6 +212,27 @@ def quarantine_retry(
 
 def _ids(ids: list[int]) -> str:
     return ", ".join(map(str, ids[:20])) + (" ..." if len(ids) > 20 else "")
+
+
+@sources_app.command("runs")
+def sources_runs(
+    source: Annotated[str | None, typer.Argument(help="Only this source's runs.")] = None,
+    limit: Annotated[int, typer.Option(help="How many runs, newest first.")] = 20,
+) -> None:
+    """Ingest runs, newest first: input, status and counts (read = taken + quarantined)."""
+    table = Table("run", "source", "input", "status", "started", "read", "new", "changed")
+    table.add_column("unchanged")
+    table.add_column("quarantined")
+    for run in list_runs(open_services(), _operator(), source=source, limit=limit):
+        table.add_row(
+            run.id,
+            run.source,
+            run.input,
+            run.status,
+            run.started_at,
+            *(f"{n:,}" for n in (run.read, run.new, run.changed, run.unchanged, run.quarantined)),
+        )
+    console.print(table)
 
 
 @sources_app.command("list")

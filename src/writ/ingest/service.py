@@ -51,10 +51,12 @@ __all__ = [
     "QuarantineEntry",
     "RetrySummary",
     "RunInterrupted",
+    "RunView",
     "SourceError",
     "SourceView",
     "ingest",
     "list_quarantine",
+    "list_runs",
     "list_sources",
     "retry_quarantine",
     "show_quarantine",
@@ -121,6 +123,34 @@ class SourceView:
     records: int
     last_ingest_at: str | None
     quarantined: int
+
+
+@dataclass(frozen=True)
+class RunView:
+    """One ingest run: what it read from which input under which mapping, and how far it got."""
+
+    id: str
+    source: str
+    input: str
+    input_sha256: str
+    mapping_sha256: str
+    status: str
+    started_by: str
+    started_at: str
+    updated_at: str
+    finished_at: str | None
+    read: int
+    new: int
+    changed: int
+    unchanged: int
+    quarantined: int
+    statements_added: int
+    statements_superseded: int
+
+    @property
+    def balanced(self) -> bool:
+        """Nothing dropped: every row read was taken or quarantined."""
+        return self.read == self.new + self.changed + self.unchanged + self.quarantined
 
 
 @dataclass(frozen=True)
@@ -501,6 +531,48 @@ def list_sources(svc: Services, actor: Actor) -> list[SourceView]:
 
 
 # -- the quarantine ----------------------------------------------------------------------------
+
+
+def list_runs(
+    svc: Services, actor: Actor, source: str | None = None, limit: int = 100
+) -> list[RunView]:
+    """Ingest runs, newest first (of one source, or all): status and counts. Runs are the
+    registry's own bookkeeping, readable by whoever may read the sources registry."""
+    if limit < 1:
+        raise ValueError(f"limit must be at least 1, not {limit}")
+    resource = _source_resource(source or "*")
+    with svc.operation(actor, "read", resource, audit_action="ingest-run.list") as op:
+        query = (
+            select(ingest_runs)
+            .order_by(ingest_runs.c.started_at.desc(), ingest_runs.c.id.desc())
+            .limit(limit)
+        )
+        if source is not None:
+            query = query.where(ingest_runs.c.source == source)
+        runs = [
+            RunView(
+                id=row.id,
+                source=row.source,
+                input=row.input,
+                input_sha256=row.input_sha256,
+                mapping_sha256=row.mapping_sha256,
+                status=row.status,
+                started_by=row.started_by,
+                started_at=row.started_at,
+                updated_at=row.updated_at,
+                finished_at=row.finished_at,
+                read=row.rows_read,
+                new=row.rows_new,
+                changed=row.rows_changed,
+                unchanged=row.rows_unchanged,
+                quarantined=row.rows_quarantined,
+                statements_added=row.statements_added,
+                statements_superseded=row.statements_superseded,
+            )
+            for row in op.session.execute(query)
+        ]
+        op.details.update(source=source, shown=len(runs))
+    return runs
 
 
 def _entry(row: Any, full: bool = False) -> QuarantineEntry:

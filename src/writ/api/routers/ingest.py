@@ -1,7 +1,7 @@
 """Sources and the ingest quarantine: the legal basis of each source, what it holds, and the rows
 that did not pass, with a retry through the source's current mapping.
 
-Only the public services of ``writ.ingest.service`` are used: ``list_sources``,
+Only the public services of ``writ.ingest.service`` are used: ``list_sources``, ``list_runs``,
 ``list_quarantine``, ``show_quarantine`` and ``retry_quarantine``.
 """
 
@@ -33,6 +33,30 @@ class SourceOut(BaseModel):
     records: int
     last_ingest_at: str | None
     quarantined: int
+
+
+class RunOut(BaseModel):
+    """An ingest run: its input, mapping, status and counts (read = new + changed + unchanged +
+    quarantined once it has finished)."""
+
+    id: str
+    source: str
+    input: str
+    input_sha256: str
+    mapping_sha256: str
+    status: str
+    started_by: str
+    started_at: str
+    updated_at: str
+    finished_at: str | None
+    read: int
+    new: int
+    changed: int
+    unchanged: int
+    quarantined: int
+    statements_added: int
+    statements_superseded: int
+    balanced: bool
 
 
 class QuarantineOut(BaseModel):
@@ -80,6 +104,28 @@ class RetryOut(BaseModel):
 def list_sources(svc: Svc, actor: CurrentActor, paging: PageParams) -> Page[SourceOut]:
     views = ingest_service.list_sources(svc, actor)
     return paging.slice([SourceOut(**dataclasses.asdict(v)) for v in views])
+
+
+@router.get(
+    "/ingest-runs",
+    response_model=Page[RunOut],
+    summary="Ingest runs, newest first: status and counts (of one source, or all)",
+)
+def list_runs(
+    svc: Svc, actor: CurrentActor, paging: PageParams, source: SourceName = None
+) -> Page[RunOut]:
+    wanted = paging.offset + paging.limit
+    runs = ingest_service.list_runs(svc, actor, source=source, limit=wanted + 1)
+    more = len(runs) > wanted
+    return Page[RunOut](
+        items=[
+            RunOut(**dataclasses.asdict(run), balanced=run.balanced)
+            for run in runs[paging.offset : wanted]
+        ],
+        limit=paging.limit,
+        next=str(wanted) if more else None,
+        total=None if more else len(runs),
+    )
 
 
 @router.get(
