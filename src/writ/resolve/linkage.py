@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import itertools
 import logging
+import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 from splink import DuckDBAPI, Linker, block_on
 from splink.internals.database_api import DatabaseAPISubClass
@@ -63,7 +66,16 @@ class Backend:
     register: Register
 
 
-DUCKDB = Backend("duckdb", DuckDBAPI, register_duckdb)
+def open_duckdb() -> DuckDBAPI:
+    """An in-memory DuckDB whose spill files go to the system's temporary directory, not to a
+    ``.tmp`` folder in whatever directory writ was started from."""
+    connection = duckdb.connect()
+    spill = Path(tempfile.gettempdir()) / "writ-duckdb"
+    connection.execute("SET temp_directory = ?", [str(spill)])
+    return DuckDBAPI(connection)
+
+
+DUCKDB = Backend("duckdb", open_duckdb, register_duckdb)
 
 
 @dataclass(frozen=True)
