@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
+import random
 import tempfile
 import threading
 from collections import OrderedDict
@@ -39,6 +41,8 @@ from writ.resolve.rules import identifier_conflicts
 logging.getLogger("splink").setLevel(logging.ERROR)
 
 MIN_TRAINING_PAIRS = 50  # fewer pairs than this in a training block teach nothing reliable
+MAX_TRAINING_RECORDS = 200_000  # a larger batch is trained on a seeded random sample of this many
+MEMORY_SHARE = 0.6  # of the machine's memory DuckDB may hold before it spills to disk
 ARRAY_COLUMNS = frozenset({"given_keys"})
 ARROW_SCHEMA = pa.schema(
     [
@@ -68,11 +72,18 @@ class Backend:
 
 def open_duckdb() -> DuckDBAPI:
     """An in-memory DuckDB whose spill files go to the system's temporary directory, not to a
-    ``.tmp`` folder in whatever directory writ was started from."""
+    ``.tmp`` folder in whatever directory writ was started from, and which spills there once it
+    holds ``MEMORY_SHARE`` of the machine's memory rather than taking all of it."""
     connection = duckdb.connect()
     spill = Path(tempfile.gettempdir()) / "writ-duckdb"
     connection.execute("SET temp_directory = ?", [str(spill)])
+    connection.execute(f"SET memory_limit = '{_memory_limit_mb()}MB'")
     return DuckDBAPI(connection)
+
+
+def _memory_limit_mb() -> int:
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return max(256, int(total * MEMORY_SHARE / 2**20))
 
 
 DUCKDB = Backend("duckdb", open_duckdb, register_duckdb)
@@ -109,10 +120,20 @@ def train(
     seed: int = 7,
     max_pairs_for_u: float = 2e6,
     deterministic_recall: float = 0.6,
+    max_records: int = MAX_TRAINING_RECORDS,
 ) -> LinkageModel:
-    """Learn a model from unlabelled records: which comparisons, and the weight of each level."""
+    """Learn a model from unlabelled records: which comparisons, and the weight of each level.
+
+    More than ``max_records`` records are trained on a random sample of that many, drawn with
+    ``seed`` (the same records, the same model): expectation maximisation's name blocks grow
+    with the square of their size, while the weights it learns settle long before.
+    """
     if len(rows) < 2:
         raise ValueError(f"training needs at least two records, got {len(rows)}")
+    if max_records < 2:
+        raise ValueError(f"training needs a sample of at least two records, got {max_records}")
+    total = len(rows)
+    rows = training_sample(rows, max_records, seed)
     columns = present_columns(rows)
     comparisons = comparisons_for(columns)
     db_api = backend.open()
@@ -129,9 +150,23 @@ def train(
         comparisons=learned_parameters(linker, comparisons),
         prior=prior,
         thresholds=thresholds or Thresholds(),
-        trained_on={"records": len(rows), "columns": sorted(columns), "backend": backend.name},
+        trained_on={
+            "records": len(rows),
+            "of_records": total,
+            "columns": sorted(columns),
+            "backend": backend.name,
+        },
         created_at=now(),
     )
+
+
+def training_sample(rows: Rows, size: int, seed: int) -> Rows:
+    """``rows`` when there are at most ``size``; otherwise a seeded random ``size`` of them, in
+    their original order."""
+    if len(rows) <= size:
+        return rows
+    chosen = sorted(random.Random(seed).sample(range(len(rows)), size))
+    return [rows[i] for i in chosen]
 
 
 def _deterministic_rules(columns: set[str]) -> list[Any]:

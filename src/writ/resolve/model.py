@@ -191,10 +191,7 @@ def prediction_blocking_rules(columns: set[str]) -> list[BlockingRuleCreator | d
     if "birth_date" in columns:
         rules += [block_on("family_phonetic", "birth_year"), block_on("given_first", "birth_date")]
         rules += [block_on("family_last", "birth_date"), block_on("family_first", "birth_date")]
-    rules += [
-        block_on("given_phonetic", "family_phonetic"),
-        {"blocking_rule": "l.given_first = r.family_first AND l.family_first = r.given_first"},
-    ]
+    rules += _name_only_rules("birth_date" in columns)
     if "postcode" in columns:
         rules.append(block_on("postcode", "street_number"))
         if "birth_date" in columns:
@@ -202,6 +199,32 @@ def prediction_blocking_rules(columns: set[str]) -> list[BlockingRuleCreator | d
     if "locality" in columns and "street" in columns:
         rules.append(block_on("locality", "street"))
     return rules
+
+
+NAMES = "l.given_phonetic = r.given_phonetic AND l.family_phonetic = r.family_phonetic"
+SWAPPED = "l.given_first = r.family_first AND l.family_first = r.given_first"
+
+
+def _name_only_rules(dates: bool) -> list[BlockingRuleCreator | dict[str, Any]]:
+    """Pairs that share only names: the sound of both names, or both names swapped.
+
+    Where birth dates are known, a block of names alone grows with the square of a common name's
+    count (hundreds of records among a million), and the pairs in it whose two records both have
+    a birth date are already reached by the rules that add the birth date (the family name's
+    sound and the birth year also reaches day and month swapped). So the sound of both names
+    blocks only pairs where one side's birth date is missing; written as one rule per side, so
+    that the database filters each side before the join. Names swapped keep the birth year when
+    both sides have one (no birth-date rule reaches a swap).
+    """
+    if not dates:
+        return [block_on("given_phonetic", "family_phonetic"), {"blocking_rule": SWAPPED}]
+    return [
+        {"blocking_rule": f"{NAMES} AND l.birth_date IS NULL"},
+        {"blocking_rule": f"{NAMES} AND r.birth_date IS NULL"},
+        {"blocking_rule": f"{SWAPPED} AND l.birth_year = r.birth_year"},
+        {"blocking_rule": f"{SWAPPED} AND l.birth_year IS NULL"},
+        {"blocking_rule": f"{SWAPPED} AND r.birth_year IS NULL"},
+    ]
 
 
 def settings_creator(
