@@ -34,6 +34,10 @@ def test_run_export_match_and_review_from_the_command_line(writ_home: Path, db_u
     assert result.exit_code == 0, result.output
     assert "7 records" in result.output
 
+    result = runner.invoke(app, ["resolve", "train"])
+    assert result.exit_code == 0, result.output
+    assert "trained on 7 records, accept at" in result.output  # all of them: no sample
+
     result = runner.invoke(app, ["export", "clusters", "--format", "csv"])
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.output)))

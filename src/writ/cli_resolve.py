@@ -95,8 +95,10 @@ def resolve_update() -> None:
 def resolve_train(accept: AcceptOption = None, review: ReviewOption = None) -> None:
     """Train a new linkage model on the persons on file and make it the active one."""
     model = train_model(open_services(), _operator(), _thresholds(accept, review))
+    trained, of = model.trained_on.get("records"), model.trained_on.get("of_records")
+    sample = f" (a sample of {of})" if of and of != trained else ""
     console.print(
-        f"model {model.version}: {model.trained_on.get('records')} records, "
+        f"model {model.version}: trained on {trained} records{sample}, "
         f"accept at {model.thresholds.accept:+.1f}, review at {model.thresholds.review:+.1f}"
     )
 
