@@ -224,3 +224,5 @@ def test_open_leads_have_a_queue_tab_with_their_count(browser, services):
     assert re.search(r"Open leads <span[^>]*data-testid=\"count-leads\">1<", page.text)
     assert f'href="/leads/{waiting.id}"' in page.text
     assert "Tip: old news" not in page.text
+    assert 'href="/queues?tab=leads&amp;sort=summary&amp;order=asc"' in page.text
+    assert '<input type="hidden" name="tab" value="leads">' in page.text
