@@ -11,6 +11,7 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
 from writ.api.deps import CurrentActor, Page, PageParams, Svc
+from writ.api.routers.lifecycle import Finding
 from writ.lifecycle import service as lc
 
 router = APIRouter(tags=["operations"])
@@ -25,17 +26,6 @@ class NewPlan(BaseModel):
         min_length=1, max_length=200
     )
     sensitive_location: bool = False
-
-
-class Finding(BaseModel):
-    rule: str
-    title: str
-    severity: str
-    citation: str
-    explanation: str
-    override_by: list[str]
-    overridden_by: str | None
-    override_reason: str | None
 
 
 class ExecutionResult(BaseModel):
