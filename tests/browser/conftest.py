@@ -92,6 +92,22 @@ class LiveWrit:
         self.home = home
 
 
+def wait_for_serve(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
+    """Wait until ``writ serve`` at ``url`` answers its health check; fail with its log if it
+    exits or takes over a minute."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"{url}/api/v1/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            server.kill()
+            raise RuntimeError(f"writ serve did not start:\n{log.read_text()}")
+        time.sleep(0.2)
+
+
 @pytest.fixture(scope="session")
 def live_writ(
     tmp_path_factory: pytest.TempPathFactory,
@@ -116,17 +132,7 @@ def live_writ(
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{url}/api/v1/health", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if server.poll() is not None or time.monotonic() > deadline:
-            server.kill()
-            raise RuntimeError(f"writ serve did not start:\n{(home / 'server.log').read_text()}")
-        time.sleep(0.2)
+    wait_for_serve(url, server, home / "server.log")
     store = Store(f"sqlite:///{home / 'writ.db'}")
     services = Services(
         store, load_policy(), Ledger(keys.load_signing_key(ledger_key), head_interval=0)

@@ -11,14 +11,12 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
-from browser.conftest import Visit, _free_port
+from browser.conftest import Visit, _free_port, wait_for_serve
 from test_lifecycle_service import detainer_on_database_match
 from test_oidc import LOA2, RULE, SECRET, running_provider
 from writ.audit import keys
@@ -33,20 +31,6 @@ class OidcWrit:
     def __init__(self, url: str, services: Services) -> None:
         self.url = url
         self.services = services
-
-
-def _wait_for(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{url}/api/v1/health", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        if server.poll() is not None or time.monotonic() > deadline:
-            server.kill()
-            raise RuntimeError(f"writ serve did not start:\n{log.read_text()}")
-        time.sleep(0.2)
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +62,7 @@ def oidc_writ(
                 stdout=output,
                 stderr=subprocess.STDOUT,
             )
-            _wait_for(url, server, log)
+            wait_for_serve(url, server, log)
             store = Store(f"sqlite:///{home / 'writ.db'}")
             ledger = Ledger(keys.load_signing_key(ledger_key), head_interval=0)
             try:
