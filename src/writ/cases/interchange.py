@@ -92,7 +92,11 @@ def import_ftm(
             for prop, value in proxy.itervalues():
                 sid = statement_id(source, proxy.id, proxy.id, prop.name, value)
                 if op.session.execute(
-                    select(statements.c.id).where(statements.c.id == sid)
+                    select(statements.c.id).where(
+                        statements.c.source == source,
+                        statements.c.record_id == proxy.id,
+                        statements.c.id == sid,
+                    )
                 ).first():
                     continue
                 op.session.execute(

@@ -419,28 +419,28 @@ def _apply_changes(
     """Apply changed records; return the entities whose current statements were before."""
     if not items:
         return set()
-    current: dict[str, set[str]] = {}
+    current: dict[str, set[str]] = {}  # by record: its statements not superseded
+    stored: set[str] = set()  # every statement the records ever made, history included
     entities: set[str] = set()
     for record_in in among(session, statements.c.record_id, [r.record_id for _, r in items]):
-        query = select(statements.c.id, statements.c.record_id, statements.c.entity_id).where(
-            statements.c.source == context.source,
-            record_in,
-            statements.c.superseded_at.is_(None),
-        )
+        query = select(
+            statements.c.id,
+            statements.c.record_id,
+            statements.c.entity_id,
+            statements.c.superseded_at,
+        ).where(statements.c.source == context.source, record_in)
         for row in session.execute(query):
-            current.setdefault(row.record_id, set()).add(row.id)
-            entities.add(row.entity_id)
+            stored.add(row.id)
+            if row.superseded_at is None:
+                current.setdefault(row.record_id, set()).add(row.id)
+                entities.add(row.entity_id)
     wanted: dict[str, dict[str, _StatementRow]] = {}
     for _, record in items:
         rows = statement_rows(context, record)
         wanted[record.record_id] = {row[0]: row for row in rows}
-    all_wanted = [sid for rows in wanted.values() for sid in rows]
-    stored: set[str] = set()
-    for id_in in among(session, statements.c.id, all_wanted):
-        stored.update(session.scalars(select(statements.c.id).where(id_in)))
     to_insert: list[_StatementRow] = []
-    to_keep: list[str] = []
-    to_supersede: list[str] = []
+    to_keep: list[tuple[str, str]] = []  # (record id, statement id)
+    to_supersede: list[tuple[str, str]] = []
     changed = 0
     for _, record in items:
         now_ids = wanted[record.record_id]
@@ -449,19 +449,33 @@ def _apply_changes(
         added = [row for sid, row in now_ids.items() if sid not in stored]
         gone = [sid for sid in before if sid not in now_ids]
         to_insert.extend(added)
-        to_keep.extend(sid for sid in now_ids if sid in stored)
-        to_supersede.extend(gone)
+        to_keep.extend((record.record_id, sid) for sid in now_ids if sid in stored)
+        to_supersede.extend((record.record_id, sid) for sid in gone)
         changed += bool(added or gone or revived)
     bulk_insert(session, "statements", STATEMENT_COLUMNS, to_insert)
-    for id_in in among(session, statements.c.id, to_keep):
-        session.execute(
-            update(statements).where(id_in).values(last_seen=context.now, superseded_at=None)
-        )
-    for id_in in among(session, statements.c.id, to_supersede):
-        session.execute(update(statements).where(id_in).values(superseded_at=context.now))
+    _update_statements(session, context, to_keep, last_seen=context.now, superseded_at=None)
+    _update_statements(session, context, to_supersede, superseded_at=context.now)
     session.execute(_record_update(context), _record_params(items))
     counts.changed += changed
     counts.unchanged += len(items) - changed
     counts.statements_added += len(to_insert)
     counts.statements_superseded += len(to_supersede)
     return entities
+
+
+def _update_statements(
+    session: Session, context: RunContext, keys: list[tuple[str, str]], **values: Any
+) -> None:
+    """Set ``values`` on the statements of (record id, statement id) ``keys``, by primary key."""
+    if not keys:
+        return
+    session.execute(
+        update(statements)
+        .where(
+            statements.c.source == context.source,
+            statements.c.record_id == bindparam("b_record_id"),
+            statements.c.id == bindparam("b_id"),
+        )
+        .values(**values),
+        [{"b_record_id": record_id, "b_id": sid} for record_id, sid in keys],
+    )

@@ -9,6 +9,33 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+# The properties whose statements writ looks up by value: references from one entity to another
+# (a family link's ``person``, a passport's ``holder``) and identifiers (A-numbers, document
+# numbers). On PostgreSQL only these are in the store's (prop, value) index: a name, date or
+# country is never looked up that way (names go through the search index), and indexing them was
+# most of what an ingest cost the database. A new lookup by value needs its property here and a
+# migration that puts it in the index (``ix_statements_lookup``); tests/test_store.py checks both.
+LOOKUP_PROPS = (
+    "addressEntity",
+    "asset",
+    "associate",
+    "director",
+    "employee",
+    "employer",
+    "holder",
+    "member",
+    "organization",
+    "owner",
+    "person",
+    "relative",
+    "idNumber",
+    "passportNumber",
+    "taxNumber",
+    "registrationNumber",
+    "address",
+    "number",
+)
+
 
 def statement_id(source: str, record_id: str, entity_id: str, prop: str, value: str) -> str:
     """A stable id: the same value from the same record is the same statement."""

@@ -8,11 +8,14 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
+    text,
 )
 
+from writ.model.statement import LOOKUP_PROPS
 from writ.store.tables.base import metadata
 
 users = Table(
@@ -30,10 +33,15 @@ users = Table(
 )
 
 # One row per value of an entity, from one source record: followthemoney's statement model.
+# The key leads with the record, so a record's statements sit together in it and an ingest adds
+# to it in record order, not at a random place per value (the id is a hash). On PostgreSQL only
+# the properties looked up by value are in the (prop, value) index (see LOOKUP_PROPS); SQLite
+# keeps it whole, as it uses a partial index only where a query repeats its condition verbatim.
+_LOOKUP = text("prop IN (" + ", ".join(f"'{prop}'" for prop in LOOKUP_PROPS) + ")")
 statements = Table(
     "statements",
     metadata,
-    Column("id", String(40), primary_key=True),
+    Column("id", String(40), nullable=False),
     Column("source", String(128), nullable=False),
     Column("record_id", String(256), nullable=False),
     Column("entity_id", String(128), nullable=False),
@@ -45,9 +53,9 @@ statements = Table(
     Column("first_seen", String(32), nullable=False),
     Column("last_seen", String(32), nullable=False),
     Column("superseded_at", String(32)),
+    PrimaryKeyConstraint("source", "record_id", "id", name="pk_statements"),
     Index("ix_statements_entity", "entity_id"),
-    Index("ix_statements_record", "source", "record_id"),
-    Index("ix_statements_prop_value", "prop", "value"),
+    Index("ix_statements_lookup", "prop", "value", postgresql_where=_LOOKUP),
 )
 
 # Markings on anything a policy protects: owning unit, compartments (need-to-know), sealed.
