@@ -107,12 +107,65 @@ def _transform(mapping: PropertyMapping) -> Callable[[str], _Cleaned]:
     return lambda text: ([(prop, simple(text))], None)
 
 
+class _Failed(NamedTuple):
+    """What a transform said when it refused a text (kept without its traceback)."""
+
+    message: str
+
+
+class Memo:
+    """Remembers what a pure transform gave for a text, or why it refused it.
+
+    Source columns repeat: birth dates, countries, names. Bounded, so memory stays flat however
+    long the source: when full it starts again. A transform whose texts rarely repeat (an
+    A-number, a docket) stops being remembered once ``probe`` calls show it does not pay.
+    """
+
+    def __init__(
+        self,
+        clean: Callable[[str], _Cleaned],
+        size: int = 50_000,
+        probe: int = 20_000,
+        min_hits: float = 0.3,
+    ) -> None:
+        self.clean = clean
+        self.size = size
+        self.probe = probe
+        self.min_hits = min_hits
+        self.seen: dict[str, _Cleaned | _Failed] = {}
+        self.calls = 0
+        self.hits = 0
+        self.active = True
+
+    def __call__(self, text: str) -> _Cleaned:
+        if not self.active:
+            return self.clean(text)
+        self.calls += 1
+        known = self.seen.get(text)
+        if known is None:
+            try:
+                known = self.clean(text)
+            except TransformError as exc:
+                known = _Failed(str(exc))
+            if len(self.seen) >= self.size:
+                self.seen.clear()
+            self.seen[text] = known
+        else:
+            self.hits += 1
+        if self.calls == self.probe and self.hits < self.min_hits * self.probe:
+            self.active = False  # the texts do not repeat: remembering them only costs
+            self.seen.clear()
+        if isinstance(known, _Failed):
+            raise TransformError(known.message)
+        return known
+
+
 class _PropertyRule:
     """A compiled property mapping: read its text from the row, clean it, judge it."""
 
     def __init__(self, mapping: PropertyMapping) -> None:
         self.mapping = mapping
-        self.clean = _transform(mapping)
+        self.clean = Memo(_transform(mapping))
         # The name a problem report uses: the column(s), or the property for a constant.
         self.field = "+".join(mapping.columns) if mapping.columns else mapping.property
 
