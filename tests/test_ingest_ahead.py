@@ -1,13 +1,15 @@
-"""The mapping thread: items in order, errors where they happened, nothing left running."""
+"""The mapping thread: items in order, errors where they happened, nothing left running; and the
+cycle collector spaced out while ingests run."""
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Iterator
 
 import pytest
 
-from writ.ingest.ahead import ahead
+from writ.ingest.ahead import ahead, spaced_collections
 
 
 def test_items_come_in_order_and_the_thread_never_runs_far_ahead():
@@ -51,3 +53,21 @@ def test_stopping_early_stops_the_thread():
     assert next(items) == 1
     items.close()
     assert "writ-ingest-ahead" not in {t.name for t in threading.enumerate()} - before
+
+
+def test_collections_are_spaced_while_ingests_run_and_restored_after_the_last() -> None:
+    before = gc.get_threshold()
+    with spaced_collections():
+        spaced = gc.get_threshold()
+        assert spaced[0] > before[0]
+        with spaced_collections():  # a second ingest at the same time
+            assert gc.get_threshold() == spaced
+        assert gc.get_threshold() == spaced  # the first is still running
+    assert gc.get_threshold() == before
+
+
+def test_the_thresholds_come_back_when_an_ingest_fails() -> None:
+    before = gc.get_threshold()
+    with pytest.raises(RuntimeError), spaced_collections():
+        raise RuntimeError("the store went away")
+    assert gc.get_threshold() == before

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import CursorResult, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from writ.ingest.ahead import ahead
+from writ.ingest.ahead import ahead, spaced_collections
 from writ.ingest.mapping import Mapping, MappingError, load_mapping
 from writ.ingest.readers import Source, SourceError, open_source
 from writ.ingest.rows import REASONS, Record, Rejected, RowMapper
@@ -199,7 +199,8 @@ def ingest(
     source = open_source(mapping, file)
     summary = _start(svc, actor, mapping, source)
     writers = IN_FLIGHT if svc.store.dialect == "postgresql" else 1
-    position = _write_batches(svc, mapping, source, summary, batch_size, writers, progress)
+    with spaced_collections():
+        position = _write_batches(svc, mapping, source, summary, batch_size, writers, progress)
     _finish(svc, mapping, summary, position)
     return summary
 
