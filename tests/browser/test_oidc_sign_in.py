@@ -119,9 +119,12 @@ def test_sign_in_with_the_provider_then_step_up_to_override(tab, oidc_writ):
     assert "One-time code" in page.content()
     at_provider(tab, "sam-pw", otp="246810")
     assert page.url == f"{oidc_writ.url}/immigration/{case_id}"
-    form.locator("textarea, input[name=reason]").first.fill(
+    # What was typed before the step-up is back in the form, said so, and not yet sent.
+    assert "kept while you signed in again" in page.inner_text("[data-testid=kept-form]")
+    assert form.locator("textarea[name=reason]").input_value() == (
         "Fingerprint match confirmed against the A-file and the I-213 on file"
     )
+    assert "sam" not in page.inner_text("[data-testid=overrides]")
     tab.submit("[data-testid=override-form] button")
     assert "sam" in page.inner_text("[data-testid=overrides]")
     assert RULE in page.inner_text("[data-testid=overrides]")
