@@ -15,6 +15,7 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -66,7 +67,13 @@ def running_provider(directory: Path, redirect_uri: str) -> Iterator[str]:
             pytest.fail(message)
         pytest.skip(message)
     setup = directory / "provider.json"
-    client = {"client_id": "writ", "client_secret": SECRET, "redirect_uris": [redirect_uri]}
+    site = urlsplit(redirect_uri)
+    client = {
+        "client_id": "writ",
+        "client_secret": SECRET,
+        "redirect_uris": [redirect_uri],
+        "post_logout_redirect_uris": [f"{site.scheme}://{site.netloc}/signed-out"],
+    }
     setup.write_text(json.dumps({"client": client, "users": PEOPLE}))
     process = subprocess.Popen(
         [node, str(PROVIDER), str(setup)],
@@ -216,6 +223,80 @@ def test_sign_in_maps_groups_to_role_and_unit_and_is_audited(svc, app, idp, issu
     with svc.store.engine.connect() as connection:
         links = connection.execute(select(oidc_identities)).all()
     assert [(r.issuer, r.subject, r.username) for r in links] == [(issuer, "sam", "sam")]
+
+
+def sign_out(app: TestClient) -> httpx.Response:
+    """Press "Sign out" in the header of a page."""
+    page = app.get("/queues")
+    assert page.status_code == 200, page.text
+    form = re.search(r'action="/sign-out".*?name="csrf" value="([^"]+)"', page.text, re.S)
+    assert form is not None, "no sign-out form in the header"
+    return app.post("/sign-out", data={"csrf": form.group(1)})
+
+
+def test_signing_out_signs_out_at_the_provider_too(svc, app, idp, issuer):
+    sign_in(app, idp, "sam")
+    # Only ending writ's session leaves the provider's: the next sign-in needs no password.
+    auth.sign_out(svc, app.cookies[auth.COOKIE_NAME])
+    app.cookies.clear()
+    again = idp.get(start(app))
+    while again.is_redirect and not again.headers["location"].startswith(APP):
+        again = idp.get(str(again.url.join(again.headers["location"])))
+    assert again.is_redirect and "/sign-in/oidc/callback" in again.headers["location"]
+    assert back_to_writ(app, again.headers["location"]).status_code == 303
+
+    out = sign_out(app)
+    assert out.status_code == 303
+    target = urlsplit(out.headers["location"])
+    assert f"{target.scheme}://{target.netloc}" == issuer
+    query = parse_qs(target.query)
+    assert query["client_id"] == ["writ"]
+    assert query["post_logout_redirect_uri"] == [f"{APP}/signed-out"]
+    assert app.get("/queues").status_code == 303  # writ's session has ended
+    assert audit(svc)[-1]["action"] == "session.sign-out"
+
+    # At the provider: confirm, and the browser comes back to writ, which says where it is.
+    confirm = idp.get(out.headers["location"])
+    form = re.search(r'<form[^>]*action="([^"]+)"[^>]*>(.*?)</form>', confirm.text, re.S)
+    assert form is not None, confirm.text
+    fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form.group(2)))
+    done = idp.post(str(confirm.url.join(form.group(1))), data={**fields, "logout": "yes"})
+    while done.is_redirect and not done.headers["location"].startswith(APP):
+        done = idp.get(str(done.url.join(done.headers["location"])))
+    assert done.is_redirect and done.headers["location"] == f"{APP}/signed-out"
+    landed = app.get("/signed-out")
+    assert landed.headers["location"] == "/sign-in?ended=signed+out+everywhere"
+    assert (
+        "signed out of writ and of your agency account" in app.get(landed.headers["location"]).text
+    )
+
+    # The provider's session has ended too: the next sign-in asks for the password again.
+    asked = idp.get(start(app))
+    while asked.is_redirect:
+        assert not asked.headers["location"].startswith(APP), "signed in without a password"
+        asked = idp.get(str(asked.url.join(asked.headers["location"])))
+    assert 'name="password"' in asked.text
+
+
+def test_a_local_account_signs_out_of_writ_only(svc, app):
+    lena = add_account(svc, "lena", {"officer"})
+    signed = auth.sign_in(svc, lena.username, lena.password, lena.code(), "case-processing")
+    app.cookies.set(auth.COOKIE_NAME, signed.token)
+    assert sign_out(app).headers["location"] == "/sign-in?ended=signed+out"
+    assert app.get("/queues").status_code == 303
+
+
+def test_an_unreachable_provider_still_ends_the_writ_session_and_says_so(
+    svc, app, idp, config, tmp_path
+):
+    with running_provider(tmp_path, CALLBACK) as passing:
+        app.app.state.oidc = replace(config, issuer=passing)
+        sign_in(app, idp, "sam")
+    # That provider has stopped: the sign-out cannot reach it.
+    out = sign_out(app)
+    assert out.headers["location"] == "/sign-in?ended=provider+unreachable"
+    assert app.get("/queues").status_code == 303
+    assert "you may still be signed in there" in app.get(out.headers["location"]).text
 
 
 def test_the_request_carries_pkce_s256_state_and_nonce(svc, app):
@@ -387,8 +468,17 @@ GOOD = (
         ('client_secret = "s"', 'client_secret_env = "WRIT_NO_SUCH_VAR"', 5, "is not set"),
         (f'step_up_acr = "{LOA2}"\n', "", 2, "step_up_acr is required"),
         ("", '[oidc.roles]\nstaff = ["boss"]\n', 9, "unknown role(s) ['boss']"),
+        ("", 'post_logout_redirect_uri = "http://writ.example/out"\n', 8, "https://"),
     ],
-    ids=["unknown-key", "plain-http", "no-openid", "missing-env", "no-acr", "unknown-role"],
+    ids=[
+        "unknown-key",
+        "plain-http",
+        "no-openid",
+        "missing-env",
+        "no-acr",
+        "unknown-role",
+        "plain-http-sign-out",
+    ],
 )
 def test_bad_oidc_settings_name_the_file_and_line(tmp_path, db_url, old, new, line, message):
     text = GOOD.replace(old, new, 1) if old else GOOD + new
@@ -414,3 +504,9 @@ def test_good_oidc_settings_are_read(tmp_path, db_url, monkeypatch):
     assert oidc.step_up_acr == (LOA2, "urn:writ:loa:3")
     assert oidc.roles == {"supervisors": ("supervisor",)}
     assert oidc.units == {"supervisors": "ERO-NYC"}
+    assert oidc.signed_out_uri == "https://writ.example/signed-out"
+    (tmp_path / "writ.toml").write_text(
+        GOOD + 'post_logout_redirect_uri = "https://writ.example/goodbye"\n'
+    )
+    oidc = load_settings(tmp_path).oidc
+    assert oidc is not None and oidc.signed_out_uri == "https://writ.example/goodbye"

@@ -1,4 +1,4 @@
-"""Sign in with the agency's provider in Chromium, then step up to override a soft gate.
+"""Sign in with the agency's provider in Chromium, step up to override a soft gate, sign out.
 
 `writ serve` runs with an ``[oidc]`` table naming the test provider (npm `oidc-provider`, started
 from tests/oidc/provider.mjs), so the browser follows the real redirects: writ's sign-in form to
@@ -128,3 +128,14 @@ def test_sign_in_with_the_provider_then_step_up_to_override(tab, oidc_writ):
     tab.submit("[data-testid=override-form] button")
     assert "sam" in page.inner_text("[data-testid=overrides]")
     assert RULE in page.inner_text("[data-testid=overrides]")
+
+    # Signing out of writ signs out at the provider too: the next sign-in asks for the password.
+    tab.submit("form[action='/sign-out'] button")
+    assert "Sign out of Test ID?" in page.content()
+    tab.submit("button[name=logout][value=yes]")
+    assert page.url.startswith(f"{oidc_writ.url}/sign-in")
+    assert "signed out of writ and of your agency account" in page.content()
+    page.click("label[for=purpose-case-processing]")
+    tab.submit("[data-testid=oidc-sign-in]")
+    assert "/interaction/" in page.url
+    assert page.locator("#password").count() == 1

@@ -3,7 +3,8 @@
 //
 //   node tests/oidc/provider.mjs users.json
 //
-// users.json: {"client": {"client_id", "client_secret", "redirect_uris": [...]},
+// users.json: {"client": {"client_id", "client_secret", "redirect_uris": [...],
+//                         "post_logout_redirect_uris": [...]},
 //              "users": [{"login", "password", "otp", "name", "groups": [...]}]}
 // Prints one JSON line {"issuer": "http://127.0.0.1:PORT"} when it is listening.
 //
@@ -40,6 +41,15 @@ function loginPage(uid, wantsLoa2, error) {
 <label for="login">Login</label><input id="login" name="login">
 <label for="password">Password</label><input id="password" name="password" type="password">
 ${otp}<button type="submit">Sign in</button></form></html>`;
+}
+
+// RP-Initiated Logout: the provider asks before it ends its own session (writ's sign-out sends
+// the browser here), then sends it back to the client's registered post-logout address.
+async function logoutSource(ctx, form) {
+  ctx.body = `<!doctype html><html lang="en"><title>Test provider sign-out</title>
+<h1>Sign out of Test ID?</h1>${form}
+<button type="submit" form="op.logoutForm" name="logout" value="yes">Yes, sign me out</button>
+<button type="submit" form="op.logoutForm">No, stay signed in</button></html>`;
 }
 
 async function readForm(req) {
@@ -102,7 +112,11 @@ server.listen(0, '127.0.0.1', () => {
       openid: ['sub'], profile: ['name', 'preferred_username'], groups: ['groups'] },
     scopes: ['openid', 'profile', 'groups'],
     pkce: { required: () => true },
-    features: { devInteractions: { enabled: false }, claimsParameter: { enabled: true } },
+    features: {
+      devInteractions: { enabled: false },
+      claimsParameter: { enabled: true },
+      rpInitiatedLogout: { enabled: true, logoutSource },
+    },
     interactions: { url: (_ctx, found) => `/interaction/${found.uid}` },
     async findAccount(_ctx, id) {
       const user = users.get(id);

@@ -25,6 +25,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 from authlib.common.security import generate_token
@@ -97,6 +98,22 @@ def discover(config: OidcSettings) -> dict[str, Any]:
             f"not {config.issuer!r}.",
         )
     return metadata
+
+
+def end_session_url(config: OidcSettings) -> str | None:
+    """Where to send the browser so the person is signed out at the provider too (OpenID
+    Connect RP-Initiated Logout 1.0), or None if the provider has no ``end_session_endpoint``.
+
+    Without it, signing out of writ would leave the provider's own session open, and the next
+    person at a shared computer would be signed in as this one with a click. Raises
+    ``SignInRefused`` when the provider cannot be reached."""
+    endpoint = discover(config).get("end_session_endpoint")
+    if not endpoint:
+        return None
+    query = urlencode(
+        {"client_id": config.client_id, "post_logout_redirect_uri": config.signed_out_uri}
+    )
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
 
 
 def _client(config: OidcSettings) -> OAuth2Client:

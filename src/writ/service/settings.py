@@ -10,6 +10,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 
 class ConfigError(Exception):
@@ -33,6 +34,9 @@ class OidcSettings:
     ``roles`` maps a group to writ roles, ``units`` a group to a unit; a person whose groups
     give no role is refused (default deny). ``step_up_acr`` lists the ``acr`` values that count
     as the stronger sign-in overrides and exports need; the first is the one asked for.
+    ``post_logout_redirect_uri`` is where the provider sends the browser back after signing the
+    person out there too (default: ``/signed-out`` on the redirect URI's site); register it with
+    the provider.
     """
 
     issuer: str
@@ -45,6 +49,15 @@ class OidcSettings:
     roles: dict[str, tuple[str, ...]] = field(default_factory=dict)
     units: dict[str, str] = field(default_factory=dict)
     name: str = "your agency account"
+    post_logout_redirect_uri: str | None = None
+
+    @property
+    def signed_out_uri(self) -> str:
+        """Where the provider sends the browser back after signing the person out."""
+        if self.post_logout_redirect_uri:
+            return self.post_logout_redirect_uri
+        site = urlsplit(self.redirect_uri)
+        return f"{site.scheme}://{site.netloc}/signed-out"
 
 
 @dataclass(frozen=True)
@@ -135,6 +148,7 @@ OIDC_KEYS: dict[str, type | tuple[type, ...]] = {
     "client_secret": str,
     "client_secret_env": str,
     "redirect_uri": str,
+    "post_logout_redirect_uri": str,
     "scopes": list,
     "group_claim": str,
     "step_up_acr": (str, list),
@@ -175,8 +189,10 @@ def _oidc(path: Path, text: str, table: dict[str, Any]) -> OidcSettings:
     for key in OIDC_REQUIRED:
         if not table.get(key):
             raise fail("", f"{key} is required")
-    for key in ("issuer", "redirect_uri"):
-        if not str(table[key]).startswith(("https://", "http://127.0.0.1", "http://localhost")):
+    for key in ("issuer", "redirect_uri", "post_logout_redirect_uri"):
+        if key in table and not str(table[key]).startswith(
+            ("https://", "http://127.0.0.1", "http://localhost")
+        ):
             raise fail(key, f"{key} must be an https:// address (http only on loopback)")
     secret = table.get("client_secret", "")
     if "client_secret_env" in table:
@@ -222,4 +238,5 @@ def _oidc(path: Path, text: str, table: dict[str, Any]) -> OidcSettings:
         roles=roles,
         units=units,
         name=table.get("name", "your agency account"),
+        post_logout_redirect_uri=table.get("post_logout_redirect_uri"),
     )

@@ -49,6 +49,34 @@ def provider_origin(config: OidcSettings) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def content_security_policy(request: Request, policy: str) -> str:
+    """Forms may also be sent on to the provider: the sign-in button, and the sign-out form in
+    every page's header (a browser applies ``form-action`` to where a form's answer redirects)."""
+    config = settings_of(request)
+    if config is None:
+        return policy
+    return policy.replace("form-action 'self'", f"form-action 'self' {provider_origin(config)}")
+
+
+def sign_out_target(request: Request, svc: Services, username: str) -> str:
+    """Where the browser goes once the writ session has ended: the provider's sign-out for a
+    person who signed in there (back at ``/signed-out`` after), else the sign-in page."""
+    config = settings_of(request)
+    if config is None or not oidc_service.is_oidc_user(svc, config, username):
+        return "/sign-in?ended=signed+out"
+    try:
+        found = oidc_service.end_session_url(config)
+    except SignInRefused:
+        return "/sign-in?ended=provider+unreachable"
+    return found or "/sign-in?ended=signed+out"
+
+
+@router.get("/signed-out")
+def signed_out() -> Response:
+    """Where the provider sends the browser back after signing the person out there too."""
+    return RedirectResponse("/sign-in?ended=signed+out+everywhere", status_code=303)
+
+
 def _to_provider(request: Request, begun: oidc_service.Begun) -> Response:
     response = RedirectResponse(begun.url, status_code=303)
     response.set_cookie(

@@ -72,6 +72,8 @@ def install(app: FastAPI) -> None:
     async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
         response = await call_next(request)
         for name, value in SECURITY_HEADERS.items():
+            if name == "Content-Security-Policy":
+                value = oidc.content_security_policy(request, value)
             response.headers.setdefault(name, value)
         if not request.url.path.startswith("/static/"):
             response.headers.setdefault("Cache-Control", "no-store")

@@ -23,6 +23,11 @@ ENDED = {
     "absolute timeout": "You were signed out: a session lasts at most 12 hours.",
     "signed out": "You have signed out.",
     "account disabled": "Your account has been disabled.",
+    "signed out everywhere": "You have signed out of writ and of your agency account.",
+    "provider unreachable": (
+        "You have signed out of writ, but your agency's sign-in service could not be reached: "
+        "you may still be signed in there. Close the browser if others use this computer."
+    ),
 }
 
 
@@ -42,7 +47,7 @@ def sign_in_form(
     next_page: str = "/",
     ended: str = "",
 ) -> Response:
-    from writ.web import oidc, pages  # they import this module
+    from writ.web import oidc  # it imports this module
 
     provider = oidc.settings_of(request)
     token = secrets.token_urlsafe(32)
@@ -63,12 +68,6 @@ def sign_in_form(
         else [],
         provider=provider.name if provider else "",
     )
-    if provider:
-        # The provider's button posts here and is sent on to the provider: allow that redirect.
-        csp = pages.SECURITY_HEADERS["Content-Security-Policy"]
-        response.headers["Content-Security-Policy"] = csp.replace(
-            "form-action 'self'", f"form-action 'self' {oidc.provider_origin(provider)}"
-        )
     response.set_cookie(
         SIGN_IN_COOKIE,
         token,
@@ -134,8 +133,12 @@ def sign_in(
 
 
 @router.post("/sign-out")
-def sign_out(session: FormSession, svc: Svc) -> Response:
+def sign_out(request: Request, session: FormSession, svc: Svc) -> Response:
+    """End the session; a person who signed in with the provider is signed out there too."""
+    from writ.web import oidc  # it imports this module
+
     auth.sign_out(svc, session.token)
-    response = RedirectResponse("/sign-in?ended=signed+out", status_code=303)
+    target = oidc.sign_out_target(request, svc, session.actor.user)
+    response = RedirectResponse(target, status_code=303)
     response.delete_cookie(auth.COOKIE_NAME)
     return response
