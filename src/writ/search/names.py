@@ -31,6 +31,7 @@ def _phonetic(token: str) -> str:
     return code if len(code) >= 2 else ""
 
 
+@lru_cache(maxsize=65536)
 def retrieval_key(name: str) -> str:
     """What the trigram indexes hold: the sorted tokens, then a metaphone code for each."""
     words = tokens(name)
