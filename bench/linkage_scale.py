@@ -11,9 +11,10 @@ no ingest, so only linkage is measured. Each person gets one to four records.
 Each size runs in a child process of its own (so the sizes do not share memory or caches) doing
 what ``writ resolve run`` does with no model yet: prepare the features, train the model without
 labels, score every blocked pair (Splink, DuckDB) and cluster. The child prints the time of each
-step; the parent prints one line per size with wall seconds, the child's peak resident memory
-(``ru_maxrss``) and pairwise precision, recall and F1 against the generator's truth. A size that
-does not finish within ``--budget`` seconds is stopped, and the line says which step it reached.
+step, with the resident memory then and the peak so far; the parent prints one line per size
+with wall seconds, the child's peak resident memory (``ru_maxrss``) and pairwise precision,
+recall and F1 against the generator's truth. A size that does not finish within ``--budget``
+seconds is stopped, and the line says which step it reached.
 """
 
 from __future__ import annotations
@@ -116,7 +117,17 @@ def accuracy(truth: dict[str, str], clusters: list[frozenset[str]]) -> tuple[flo
 
 
 def _step(name: str, started: float, **extra: object) -> None:
-    line = {"step": name, "seconds": round(time.perf_counter() - started, 1), **extra}
+    """One line per step: when it ended, the resident memory then and the peak so far."""
+    with open("/proc/self/statm") as handle:
+        resident = int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    line = {
+        "step": name,
+        "seconds": round(time.perf_counter() - started, 1),
+        "rss_mb": round(resident),
+        "peak_so_far_mb": round(peak),
+        **extra,
+    }
     print(json.dumps(line), flush=True)
 
 

@@ -16,7 +16,7 @@ import random
 import tempfile
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,7 @@ from writ.resolve.model import (
     now,
     settings_creator,
 )
-from writ.resolve.rules import identifier_conflicts
+from writ.resolve.rules import ONE_PER_PERSON, identifier_conflicts
 
 logging.getLogger("splink").setLevel(logging.ERROR)
 
@@ -54,6 +54,10 @@ ARROW_SCHEMA = pa.schema(
 Rows = Sequence[Mapping[str, Any]]
 # Registers feature rows as a table of a backend: DuckDB by default, Spark in writ.resolve.spark.
 Register = Callable[[DatabaseAPISubClass, Rows, str], SplinkDataFrame]
+# Reads some columns of a backend's table a batch at a time: scored pairs of a million records
+# are millions of rows, which must not all be Python dictionaries at once.
+Stream = Callable[[SplinkDataFrame, Sequence[str]], Iterator[Mapping[str, Any]]]
+STREAM_BATCH = 50_000
 
 
 def register_duckdb(db_api: DatabaseAPISubClass, rows: Rows, name: str) -> SplinkDataFrame:
@@ -61,13 +65,20 @@ def register_duckdb(db_api: DatabaseAPISubClass, rows: Rows, name: str) -> Splin
     return db_api.register(table, dataset_display_name=name)
 
 
+def stream_duckdb(frame: SplinkDataFrame, columns: Sequence[str]) -> Iterator[dict[str, Any]]:
+    relation = frame.as_duckdbpyrelation().select(*columns)
+    for batch in relation.to_arrow_reader(STREAM_BATCH):
+        yield from batch.to_pylist()
+
+
 @dataclass(frozen=True)
 class Backend:
-    """A Splink backend: how to open its database API and register rows in it."""
+    """A Splink backend: how to open its database API, register rows in it and read them."""
 
     name: str
     open: Callable[[], DatabaseAPISubClass]
     register: Register
+    stream: Stream = stream_duckdb
 
 
 def open_duckdb() -> DuckDBAPI:
@@ -86,10 +97,10 @@ def _memory_limit_mb() -> int:
     return max(256, int(total * MEMORY_SHARE / 2**20))
 
 
-DUCKDB = Backend("duckdb", open_duckdb, register_duckdb)
+DUCKDB = Backend("duckdb", open_duckdb, register_duckdb, stream_duckdb)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ScoredPair:
     """Two records the model compared: the total match weight and what each comparison added."""
 
@@ -224,9 +235,20 @@ class _Scorer:
     def table(self, rows: Rows) -> SplinkDataFrame:
         return self.backend.register(self.db_api, rows, f"writ_rows_{next(self._tables)}")
 
-    def records(self, result: SplinkDataFrame, *inputs: SplinkDataFrame) -> list[dict[str, Any]]:
+    def pairs(
+        self,
+        model: LinkageModel,
+        result: SplinkDataFrame,
+        *inputs: SplinkDataFrame,
+        min_weight: float | None = None,
+    ) -> list[ScoredPair]:
+        """The scored pairs of ``result`` (at or above ``min_weight``), read a batch at a time
+        and only the columns a pair keeps; then the tables are dropped."""
         try:
-            return result.as_record_list()
+            records = self.backend.stream(result, _pair_columns(model))
+            if min_weight is not None:
+                records = (r for r in records if r["match_weight"] >= min_weight)
+            return _pairs(model, records)
         finally:
             result.drop_table_from_database_and_remove_from_cache()
             for frame in inputs:
@@ -264,7 +286,7 @@ def predict(
         result = scorer.linker.inference.predict_within(
             table, threshold_match_weight=threshold, warning_mode="never"
         )
-        return _pairs(model, scorer.records(result, table))
+        return scorer.pairs(model, result, table)
 
 
 def score_between(
@@ -288,15 +310,11 @@ def score_between(
         left, right = scorer.table(new_rows), scorer.table(known_rows)
         if all_pairs:
             result = scorer.linker.inference.score_pairs(left, right)
-            records = [
-                r for r in scorer.records(result, left, right) if r["match_weight"] >= threshold
-            ]
-        else:
-            result = scorer.linker.inference.predict_between(
-                left, right, threshold_match_weight=threshold, warning_mode="never"
-            )
-            records = scorer.records(result, left, right)
-    return _pairs(model, records)
+            return scorer.pairs(model, result, left, right, min_weight=threshold)
+        result = scorer.linker.inference.predict_between(
+            left, right, threshold_match_weight=threshold, warning_mode="never"
+        )
+        return scorer.pairs(model, result, left, right)
 
 
 def _level_keys(comparison: Comparison) -> dict[int, str]:
@@ -307,13 +325,23 @@ def _level_keys(comparison: Comparison) -> dict[int, str]:
     return by_gamma
 
 
-def _pairs(model: LinkageModel, records: list[dict[str, Any]]) -> list[ScoredPair]:
+def _pair_columns(model: LinkageModel) -> list[str]:
+    """The columns of Splink's predictions a scored pair is made of."""
+    columns = ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
+    for name in model.comparisons:
+        columns += [f"gamma_{name}", f"mw_{name}"]
+    for column in ONE_PER_PERSON:
+        columns += [f"{column}_l", f"{column}_r"]
+    return columns
+
+
+def _pairs(model: LinkageModel, records: Iterable[Mapping[str, Any]]) -> list[ScoredPair]:
     gammas = {name: _level_keys(BY_NAME[name]) for name in model.comparisons}
     pairs = []
     for record in records:
         left, right = str(record["unique_id_l"]), str(record["unique_id_r"])
-        left_values = {c: record.get(f"{c}_l") for c in COLUMNS}
-        right_values = {c: record.get(f"{c}_r") for c in COLUMNS}
+        left_values = {c: record.get(f"{c}_l") for c in ONE_PER_PERSON}
+        right_values = {c: record.get(f"{c}_r") for c in ONE_PER_PERSON}
         levels = {}
         weights = {}
         for name, by_gamma in gammas.items():

@@ -8,6 +8,7 @@ Damerau-Levenshtein) are Scala UDFs in a jar Splink ships, which the session mus
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from splink.internals.database_api import DatabaseAPISubClass
@@ -61,4 +62,8 @@ def spark_backend(session: Any) -> Backend:
         frame = session.createDataFrame(data, schema=schema)
         return db_api.register(frame, dataset_display_name=name)
 
-    return Backend("spark", open_api, register)
+    def stream(frame: SplinkDataFrame, columns: Sequence[str]) -> Iterator[dict[str, Any]]:
+        for row in frame.as_spark_dataframe().select(*columns).toLocalIterator():
+            yield row.asDict()
+
+    return Backend("spark", open_api, register, stream)
