@@ -24,6 +24,8 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from joserfc import jwt
+from joserfc.jwk import RSAKey
 from sqlalchemy import select, update
 
 from helpers import audit_rows
@@ -33,6 +35,7 @@ from writ.api.app import create_app
 from writ.cases import service as cases
 from writ.lifecycle import service as lc
 from writ.service import Services, StepUpRequired, auth
+from writ.service import oidc as oidc_service
 from writ.service.settings import ConfigError, OidcSettings, load_settings
 from writ.service.step_up import StepUp
 from writ.store.tables.core import users
@@ -74,6 +77,10 @@ def running_provider(directory: Path, redirect_uri: str) -> Iterator[str]:
         "redirect_uris": [redirect_uri],
         "post_logout_redirect_uris": [f"{site.scheme}://{site.netloc}/signed-out"],
     }
+    if site.hostname == "127.0.0.1":  # a served writ the provider can call, server to server
+        client["backchannel_logout_uri"] = (
+            f"{site.scheme}://{site.netloc}/sign-in/oidc/backchannel-logout"
+        )
     setup.write_text(json.dumps({"client": client, "users": PEOPLE}))
     process = subprocess.Popen(
         [node, str(PROVIDER), str(setup)],
@@ -297,6 +304,58 @@ def test_an_unreachable_provider_still_ends_the_writ_session_and_says_so(
     assert out.headers["location"] == "/sign-in?ended=provider+unreachable"
     assert app.get("/queues").status_code == 303
     assert "you may still be signed in there" in app.get(out.headers["location"]).text
+
+
+def _logout_claims(**changes: Any) -> dict[str, Any]:
+    claims: dict[str, Any] = {
+        "iss": "https://id.example",
+        "aud": "writ",
+        "iat": int(datetime.now(UTC).timestamp()),
+        "jti": "j-1",
+        "sub": "sam",
+        "sid": "s-1",
+        "events": {oidc_service.BACK_CHANNEL_EVENT: {}},
+    }
+    claims.update(changes)
+    return {k: v for k, v in claims.items() if v is not None}
+
+
+@pytest.mark.parametrize(
+    ("changes", "problem"),
+    [
+        ({"iss": "https://other.example"}, "iss is not https://id.example"),
+        ({"aud": ["someone-else"]}, "aud does not name writ"),
+        ({"iat": None}, "iat is missing"),
+        ({"iat": int((datetime.now(UTC) - timedelta(hours=1)).timestamp())}, "iat is not recent"),
+        ({"jti": None}, "jti is missing"),
+        ({"events": {"urn:other": {}}}, "not a logout event"),
+        ({"nonce": "n"}, "a logout token has no nonce"),
+        ({"sub": None}, "sub is missing"),
+        ({"exp": int((datetime.now(UTC) - timedelta(minutes=5)).timestamp())}, "expired"),
+    ],
+    ids=["iss", "aud", "no-iat", "old-iat", "jti", "event", "nonce", "sid-only", "expired"],
+)
+def test_a_logout_token_with_wrong_claims_is_refused(config, changes, problem):
+    settings = replace(config, issuer="https://id.example")
+    with pytest.raises(oidc_service.LogoutRefused, match=re.escape(problem)):
+        oidc_service._check_logout_claims(settings, _logout_claims(**changes))
+    assert oidc_service._check_logout_claims(settings, _logout_claims(aud=["x", "writ"])) == "sam"
+
+
+def test_a_logout_token_not_signed_by_the_provider_is_refused(svc, app, idp, config):
+    sign_in(app, idp, "sam")
+    foreign = RSAKey.generate_key(2048, parameters={"kid": "test-rs256"})
+    forged = jwt.encode(
+        {"alg": "RS256", "kid": "test-rs256"},
+        _logout_claims(iss=config.issuer, sub=session_of(svc, app).actor.user),
+        foreign,
+    )
+    for token in (forged, "not-a-token"):
+        refused = app.post("/sign-in/oidc/backchannel-logout", data={"logout_token": token})
+        assert refused.status_code == 400
+        assert refused.json()["error"] == "invalid_request"
+        assert "refused" in refused.json()["error_description"]
+    assert app.get("/queues").status_code == 200  # still signed in
 
 
 def test_the_request_carries_pkce_s256_state_and_nonce(svc, app):

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from browser.conftest import Visit, _free_port, wait_for_serve
+from helpers import audit_rows
 from test_lifecycle_service import detainer_on_database_match
 from test_oidc import LOA2, RULE, SECRET, running_provider
 from writ.audit import keys
@@ -28,8 +29,9 @@ from writ.store.engine import Store
 
 
 class OidcWrit:
-    def __init__(self, url: str, services: Services) -> None:
+    def __init__(self, url: str, issuer: str, services: Services) -> None:
         self.url = url
+        self.issuer = issuer
         self.services = services
 
 
@@ -66,7 +68,8 @@ def oidc_writ(
             store = Store(f"sqlite:///{home / 'writ.db'}")
             ledger = Ledger(keys.load_signing_key(ledger_key), head_interval=0)
             try:
-                yield OidcWrit(url, Services(store, load_policy(), ledger, StepUp((LOA2,))))
+                services = Services(store, load_policy(), ledger, StepUp((LOA2,)))
+                yield OidcWrit(url, issuer, services)
             finally:
                 server.terminate()
                 try:
@@ -139,3 +142,30 @@ def test_sign_in_with_the_provider_then_step_up_to_override(tab, oidc_writ):
     tab.submit("[data-testid=oidc-sign-in]")
     assert "/interaction/" in page.url
     assert page.locator("#password").count() == 1
+
+
+def test_signing_out_at_the_provider_ends_the_writ_session(tab, oidc_writ):
+    page = tab.page
+    tab.goto("/sign-in")
+    page.click("label[for=purpose-case-processing]")
+    tab.submit("[data-testid=oidc-sign-in]")
+    at_provider(tab, "sam-pw")
+    assert page.url == f"{oidc_writ.url}/queues"
+
+    # Somewhere else (another tab, another application) the person signs out at the provider.
+    provider = tab.page.context.new_page()
+    provider.goto(f"{oidc_writ.issuer}/session/end")
+    assert "Sign out of Test ID?" in provider.content()
+    with provider.expect_navigation():
+        provider.click("button[name=logout][value=yes]")
+    assert "You are signed out of Test ID" in provider.content()
+    provider.close()
+
+    # The provider told writ, server to server: the next page is the sign-in page, saying why.
+    tab.goto("/queues")
+    assert page.url.startswith(f"{oidc_writ.url}/sign-in")
+    assert "signed out of your agency account, so your writ session has ended" in page.content()
+    entries = audit_rows(oidc_writ.services)
+    logout = [e for e in entries if e["action"] == "session.sign-out"][-1]
+    assert logout["actor"] == "system:oidc" and logout["object_id"] == "sam"
+    assert "back-channel" in str(logout["details"])

@@ -4,7 +4,7 @@
 //   node tests/oidc/provider.mjs users.json
 //
 // users.json: {"client": {"client_id", "client_secret", "redirect_uris": [...],
-//                         "post_logout_redirect_uris": [...]},
+//                         "post_logout_redirect_uris": [...], "backchannel_logout_uri"?},
 //              "users": [{"login", "password", "otp", "name", "groups": [...]}]}
 // Prints one JSON line {"issuer": "http://127.0.0.1:PORT"} when it is listening.
 //
@@ -50,6 +50,11 @@ async function logoutSource(ctx, form) {
 <h1>Sign out of Test ID?</h1>${form}
 <button type="submit" form="op.logoutForm" name="logout" value="yes">Yes, sign me out</button>
 <button type="submit" form="op.logoutForm">No, stay signed in</button></html>`;
+}
+
+async function postLogoutSuccessSource(ctx) {
+  ctx.body = `<!doctype html><html lang="en"><title>Test provider: signed out</title>
+<h1>You are signed out of Test ID</h1></html>`;
 }
 
 async function readForm(req) {
@@ -112,10 +117,15 @@ server.listen(0, '127.0.0.1', () => {
       openid: ['sub'], profile: ['name', 'preferred_username'], groups: ['groups'] },
     scopes: ['openid', 'profile', 'groups'],
     pkce: { required: () => true },
+    // Its outgoing calls (back-channel logout) refuse loopback addresses, against SSRF; writ
+    // runs on loopback in the tests, so this provider may call it there.
+    fetch: (url, options) => fetch(url, { ...options, dispatcher: undefined }),
     features: {
       devInteractions: { enabled: false },
       claimsParameter: { enabled: true },
-      rpInitiatedLogout: { enabled: true, logoutSource },
+      rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
+      // Tells each client with a backchannel_logout_uri, server to server, when a session ends.
+      backchannelLogout: { enabled: true },
     },
     interactions: { url: (_ctx, found) => `/interaction/${found.uid}` },
     async findAccount(_ctx, id) {
@@ -128,6 +138,10 @@ server.listen(0, '127.0.0.1', () => {
         },
       };
     },
+  });
+  provider.on('backchannel.error', (_ctx, error, client) => {
+    const why = `${error.message} (${error.cause})`;
+    process.stderr.write(`back-channel logout to ${client.clientId} failed: ${why}\n`);
   });
   const callback = provider.callback();
   server.on('request', (req, res) => {

@@ -326,6 +326,17 @@ def end_session(svc: Services, token: str, reason: str) -> None:
     _end(svc, _token_id(token), reason, _now())
 
 
+def end_user_sessions(svc: Services, username: str, reason: str) -> int:
+    """End every open session of ``username`` now (the caller audits why); return how many."""
+    with svc.store.transaction() as session:
+        ended = session.execute(
+            update(web_sessions)
+            .where(web_sessions.c.username == username, web_sessions.c.ended_at.is_(None))
+            .values(ended_at=_stamp(_now()), end_reason=reason)
+        )
+    return int(ended.rowcount or 0)  # type: ignore[attr-defined]
+
+
 def _end(svc: Services, session_id: str, reason: str, now: datetime) -> None:
     with svc.store.transaction() as session:
         session.execute(

@@ -116,6 +116,100 @@ def end_session_url(config: OidcSettings) -> str | None:
     return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
 
 
+BACK_CHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout"
+LOGOUT_TOKEN_AGE = timedelta(minutes=5)
+PROVIDER_SIGN_OUT = "signed out at the provider"
+
+
+class LogoutRefused(ValueError):
+    """A back-channel logout token that is not a valid one of this provider for this client."""
+
+
+def back_channel_logout(svc: Services, config: OidcSettings, logout_token: str) -> int:
+    """OpenID Connect Back-Channel Logout 1.0: the provider says a person's session there has
+    ended (they signed out there, or their account was stopped): end their writ sessions too.
+
+    The token must be signed with a key of the provider's JWKS and carry ``iss`` (this issuer),
+    ``aud`` (this client), a recent ``iat``, ``jti``, the back-channel logout event, ``sub`` and
+    no ``nonce``. writ keeps no provider session ids, so it ends every session of the person
+    (a token with ``sid`` but no ``sub`` is refused). Returns how many sessions ended; audited
+    as ``session.sign-out`` by ``system:oidc``. Raises ``LogoutRefused`` for a bad token and
+    ``SignInRefused`` when the provider cannot be reached to read its keys."""
+    metadata = discover(config)
+    try:
+        keys = httpx.get(metadata["jwks_uri"], timeout=HTTP_TIMEOUT)
+        keys.raise_for_status()
+        decoded = jwt.decode(
+            logout_token,
+            key=KeySet.import_key_set(keys.json()),
+            registry=JWSRegistry(
+                algorithms=metadata.get("id_token_signing_alg_values_supported") or ["RS256"]
+            ),
+        )
+    except httpx.HTTPError as exc:
+        raise SignInRefused(
+            "provider unreachable", f"The provider's keys could not be read: {exc}"
+        ) from exc
+    except (JoseError, ValueError) as exc:
+        raise LogoutRefused(f"the logout token was refused: {exc}") from exc
+    claims = decoded.claims
+    subject = _check_logout_claims(config, claims)
+    with svc.store.engine.connect() as connection:
+        username = connection.execute(
+            select(oidc_identities.c.username).where(
+                oidc_identities.c.issuer == config.issuer, oidc_identities.c.subject == subject
+            )
+        ).scalar_one_or_none()
+    if username is None:
+        return 0  # nobody here signed in as that person: nothing to end
+    ended = auth.end_user_sessions(svc, username, PROVIDER_SIGN_OUT)
+    svc.record(
+        PROVISIONER,
+        "session.sign-out",
+        Resource("session", username),
+        "ok",
+        "authentication",
+        {
+            "method": "oidc back-channel logout",
+            "issuer": config.issuer,
+            "subject": subject,
+            "sessions": ended,
+        },
+    )
+    return ended
+
+
+def _check_logout_claims(config: OidcSettings, claims: dict[str, Any]) -> str:
+    """The subject of a logout token whose claims are right (Back-Channel Logout 1.0, 2.4)."""
+    now = _now().timestamp()
+    leeway = CLOCK_LEEWAY.total_seconds()
+    audience = claims.get("aud")
+    audiences = audience if isinstance(audience, list) else [audience]
+    events = claims.get("events")
+    problems = [
+        problem
+        for problem, wrong in (
+            (f"iss is not {config.issuer}", claims.get("iss") != config.issuer),
+            (f"aud does not name {config.client_id}", config.client_id not in audiences),
+            ("iat is missing", not isinstance(claims.get("iat"), int | float)),
+            ("jti is missing", not claims.get("jti")),
+            ("not a logout event", not (isinstance(events, dict) and BACK_CHANNEL_EVENT in events)),
+            ("a logout token has no nonce", "nonce" in claims),
+            ("sub is missing (writ keeps no provider session ids)", not claims.get("sub")),
+        )
+        if wrong
+    ]
+    if not problems:
+        issued = float(claims["iat"])
+        if issued > now + leeway or issued < now - LOGOUT_TOKEN_AGE.total_seconds() - leeway:
+            problems.append("iat is not recent")
+        if isinstance(claims.get("exp"), int | float) and claims["exp"] < now - leeway:
+            problems.append("the token has expired")
+    if problems:
+        raise LogoutRefused("the logout token was refused: " + "; ".join(problems))
+    return str(claims["sub"])
+
+
 def _client(config: OidcSettings) -> OAuth2Client:
     return OAuth2Client(
         client_id=config.client_id,

@@ -10,7 +10,7 @@ from typing import Annotated
 from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Form, Query, Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from writ.model.actor import PURPOSES
 from writ.service import Services, StepUpRequired, auth
@@ -69,6 +69,21 @@ def sign_out_target(request: Request, svc: Services, username: str) -> str:
     except SignInRefused:
         return "/sign-in?ended=provider+unreachable"
     return found or "/sign-in?ended=signed+out"
+
+
+@router.post("/sign-in/oidc/backchannel-logout")
+def back_channel_logout(
+    request: Request, svc: Svc, logout_token: Annotated[str, Form(max_length=20_000)]
+) -> Response:
+    """The provider, server to server: this person's session there has ended, end theirs here
+    (OpenID Connect Back-Channel Logout 1.0; register this address with the provider)."""
+    headers = {"Cache-Control": "no-store"}
+    try:
+        oidc_service.back_channel_logout(svc, _configured(request), logout_token)
+    except (oidc_service.LogoutRefused, SignInRefused, LookupError) as exc:
+        body = {"error": "invalid_request", "error_description": str(exc)}
+        return JSONResponse(body, status_code=400, headers=headers)
+    return Response(status_code=200, headers=headers)
 
 
 @router.get("/signed-out")

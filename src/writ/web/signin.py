@@ -24,6 +24,9 @@ ENDED = {
     "signed out": "You have signed out.",
     "account disabled": "Your account has been disabled.",
     "signed out everywhere": "You have signed out of writ and of your agency account.",
+    "signed out at the provider": (
+        "You signed out of your agency account, so your writ session has ended too."
+    ),
     "provider unreachable": (
         "You have signed out of writ, but your agency's sign-in service could not be reached: "
         "you may still be signed in there. Close the browser if others use this computer."
