@@ -8,6 +8,7 @@ import tempfile
 
 from test_resolve_support import hand_set_model, person
 from writ.resolve.linkage import DUCKDB, predict, train, training_sample
+from writ.resolve.model import LinkageModel
 
 
 def test_duckdb_spills_to_the_temporary_directory_not_the_working_one(tmp_path, monkeypatch):
@@ -97,3 +98,21 @@ def test_names_alone_block_only_pairs_where_a_birth_date_is_missing():
     # Names swapped are scored when the birth years agree (a-d, b-e) or one is unknown (c-d, c-e).
     expected = {("a", "c"), ("b", "c"), ("d", "e"), ("a", "d"), ("b", "e"), ("c", "d"), ("c", "e")}
     assert scored == expected
+
+
+def test_pairs_are_read_whether_or_not_the_model_compares_a_numbers():
+    rows = _records(40)
+    model = hand_set_model()
+    assert "a_number" in model.comparisons
+    pairs = predict(model, rows, min_weight=-100)
+    assert pairs and any(p.levels.get("a_number") == "exact" for p in pairs)
+    # A model without the A-number comparison (a source that has none): Splink's output has no
+    # a_number columns, and reading it must not ask for them.
+    without = LinkageModel(
+        comparisons={k: v for k, v in model.comparisons.items() if k != "a_number"},
+        prior=model.prior,
+        thresholds=model.thresholds,
+    )
+    bare = predict(without, rows, min_weight=-100)
+    assert {p.key for p in bare} == {p.key for p in pairs}
+    assert all("a_number" not in p.levels and not p.conflicts for p in bare)

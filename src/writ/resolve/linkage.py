@@ -66,7 +66,11 @@ def register_duckdb(db_api: DatabaseAPISubClass, rows: Rows, name: str) -> Splin
 
 
 def stream_duckdb(frame: SplinkDataFrame, columns: Sequence[str]) -> Iterator[dict[str, Any]]:
-    relation = frame.as_duckdbpyrelation().select(*columns)
+    """The rows of ``frame`` with those of ``columns`` it has (a column no comparison used, such
+    as an A-number absent from every record, is not in Splink's output)."""
+    relation = frame.as_duckdbpyrelation()
+    present = set(relation.columns)
+    relation = relation.select(*(column for column in columns if column in present))
     for batch in relation.to_arrow_reader(STREAM_BATCH):
         yield from batch.to_pylist()
 

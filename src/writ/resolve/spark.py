@@ -63,7 +63,9 @@ def spark_backend(session: Any) -> Backend:
         return db_api.register(frame, dataset_display_name=name)
 
     def stream(frame: SplinkDataFrame, columns: Sequence[str]) -> Iterator[dict[str, Any]]:
-        for row in frame.as_spark_dataframe().select(*columns).toLocalIterator():
+        data = frame.as_spark_dataframe()
+        present = set(data.columns)
+        for row in data.select(*(c for c in columns if c in present)).toLocalIterator():
             yield row.asDict()
 
     return Backend("spark", open_api, register, stream)
