@@ -137,15 +137,7 @@ def back_channel_logout(svc: Services, config: OidcSettings, logout_token: str) 
     ``SignInRefused`` when the provider cannot be reached to read its keys."""
     metadata = discover(config)
     try:
-        keys = httpx.get(metadata["jwks_uri"], timeout=HTTP_TIMEOUT)
-        keys.raise_for_status()
-        decoded = jwt.decode(
-            logout_token,
-            key=KeySet.import_key_set(keys.json()),
-            registry=JWSRegistry(
-                algorithms=metadata.get("id_token_signing_alg_values_supported") or ["RS256"]
-            ),
-        )
+        decoded = _signed_by_provider(metadata, logout_token)
     except httpx.HTTPError as exc:
         raise SignInRefused(
             "provider unreachable", f"The provider's keys could not be read: {exc}"
@@ -294,6 +286,21 @@ def _take_request(svc: Services, state: str, browser: str) -> dict[str, Any]:
     return dict(row)
 
 
+def _signed_by_provider(metadata: dict[str, Any], token: str) -> jwt.Token:
+    """A JWT of the provider (ID token, logout token), its signature checked against the keys
+    of its JWKS; raises httpx.HTTPError when the keys cannot be read, JoseError or ValueError
+    when the token is not signed by one of them."""
+    keys = httpx.get(metadata["jwks_uri"], timeout=HTTP_TIMEOUT)
+    keys.raise_for_status()
+    return jwt.decode(
+        token,
+        key=KeySet.import_key_set(keys.json()),
+        registry=JWSRegistry(
+            algorithms=metadata.get("id_token_signing_alg_values_supported") or ["RS256"]
+        ),
+    )
+
+
 def _id_token(
     config: OidcSettings, metadata: dict[str, Any], token: dict[str, Any], request: dict[str, Any]
 ) -> dict[str, Any]:
@@ -301,15 +308,7 @@ def _id_token(
     if "id_token" not in token:
         raise SignInRefused("no id token", "The provider did not send an ID token.")
     try:
-        keys = httpx.get(metadata["jwks_uri"], timeout=HTTP_TIMEOUT)
-        keys.raise_for_status()
-        decoded = jwt.decode(
-            token["id_token"],
-            key=KeySet.import_key_set(keys.json()),
-            registry=JWSRegistry(
-                algorithms=metadata.get("id_token_signing_alg_values_supported") or ["RS256"]
-            ),
-        )
+        decoded = _signed_by_provider(metadata, token["id_token"])
         params: dict[str, Any] = {
             "nonce": request["nonce"],
             "client_id": config.client_id,
