@@ -12,6 +12,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -126,10 +127,18 @@ def unmigrated_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterato
         return
     if _postgres_problem:
         pytest.skip(f"PostgreSQL unreachable: {_postgres_problem[0]}")
-    name = f"writ_m_{uuid.uuid4().hex[:12]}"
+    with _throwaway_database("writ_m") as url:
+        yield url
+
+
+@contextmanager
+def _throwaway_database(prefix: str, template: str | None = None) -> Iterator[str]:
+    """A new PostgreSQL database (a copy of ``template``, or empty), dropped after."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = _admin_engine()
+    copy = f' TEMPLATE "{template}"' if template else ""
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"{copy}'))
     try:
         yield _pg_url(name)
     finally:
@@ -145,17 +154,11 @@ def _postgres_database(_templates: dict[str, str]) -> Iterator[str]:
     Creating and dropping a database per test costs seconds on PostgreSQL; emptying every table
     costs milliseconds, so PostgreSQL tests share one database that is wiped before each test.
     """
-    name = f"writ_s_{uuid.uuid4().hex[:12]}"
-    admin = _admin_engine()
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{_templates["postgres"]}"'))
-    try:
-        yield _pg_url(name)
-    finally:
-        _wipe_engines.pop(_pg_url(name), None)
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with _throwaway_database("writ_s", _templates["postgres"]) as url:
+        try:
+            yield url
+        finally:
+            _wipe_engines.pop(url, None)
 
 
 _wipe_engines: dict[str, Engine] = {}

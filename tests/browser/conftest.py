@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -201,12 +202,19 @@ class Visit:
         return [url for url in self.loaded if url not in self.checked]
 
 
-@pytest.fixture
-def visit(chromium, live_writ: LiveWrit) -> Iterator[Visit]:  # type: ignore[no-untyped-def]
+@contextmanager
+def visiting(chromium, base_url: str) -> Iterator[Visit]:  # type: ignore[no-untyped-def]
+    """A fresh browser context on ``base_url``; every page it loaded must have been checked."""
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
-    tab = Visit(context.new_page(), live_writ.url)
+    tab = Visit(context.new_page(), base_url)
     yield tab
     missed = tab.unchecked()
     context.close()
     assert not missed, f"pages loaded but not checked with axe-core: {missed}"
+
+
+@pytest.fixture
+def visit(chromium, live_writ: LiveWrit) -> Iterator[Visit]:  # type: ignore[no-untyped-def]
+    with visiting(chromium, live_writ.url) as tab:
+        yield tab

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from browser.conftest import Visit, _free_port, wait_for_serve
+from browser.conftest import Visit, _free_port, visiting, wait_for_serve
 from helpers import audit_rows
 from test_lifecycle_service import detainer_on_database_match
 from test_oidc import LOA2, RULE, SECRET, running_provider
@@ -81,13 +81,8 @@ def oidc_writ(
 
 @pytest.fixture
 def tab(chromium, oidc_writ: OidcWrit) -> Iterator[Visit]:  # type: ignore[no-untyped-def]
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    visit = Visit(context.new_page(), oidc_writ.url)
-    yield visit
-    missed = visit.unchecked()
-    context.close()
-    assert not missed, f"pages loaded but not checked with axe-core: {missed}"
+    with visiting(chromium, oidc_writ.url) as visit:
+        yield visit
 
 
 def at_provider(tab: Visit, password: str, otp: str = "") -> None:
