@@ -232,6 +232,13 @@ def test_sign_in_maps_groups_to_role_and_unit_and_is_audited(svc, app, idp, issu
     assert [(r.issuer, r.subject, r.username) for r in links] == [(issuer, "sam", "sam")]
 
 
+def through_provider(idp: httpx.Client, response: httpx.Response) -> httpx.Response:
+    """Follow the provider's own redirects; stop at a page, or at a redirect back to writ."""
+    while response.is_redirect and not response.headers["location"].startswith(APP):
+        response = idp.get(str(response.url.join(response.headers["location"])))
+    return response
+
+
 def sign_out(app: TestClient) -> httpx.Response:
     """Press "Sign out" in the header of a page."""
     page = app.get("/queues")
@@ -246,9 +253,7 @@ def test_signing_out_signs_out_at_the_provider_too(svc, app, idp, issuer):
     # Only ending writ's session leaves the provider's: the next sign-in needs no password.
     auth.sign_out(svc, app.cookies[auth.COOKIE_NAME])
     app.cookies.clear()
-    again = idp.get(start(app))
-    while again.is_redirect and not again.headers["location"].startswith(APP):
-        again = idp.get(str(again.url.join(again.headers["location"])))
+    again = through_provider(idp, idp.get(start(app)))
     assert again.is_redirect and "/sign-in/oidc/callback" in again.headers["location"]
     assert back_to_writ(app, again.headers["location"]).status_code == 303
 
@@ -267,9 +272,9 @@ def test_signing_out_signs_out_at_the_provider_too(svc, app, idp, issuer):
     form = re.search(r'<form[^>]*action="([^"]+)"[^>]*>(.*?)</form>', confirm.text, re.S)
     assert form is not None, confirm.text
     fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form.group(2)))
-    done = idp.post(str(confirm.url.join(form.group(1))), data={**fields, "logout": "yes"})
-    while done.is_redirect and not done.headers["location"].startswith(APP):
-        done = idp.get(str(done.url.join(done.headers["location"])))
+    done = through_provider(
+        idp, idp.post(str(confirm.url.join(form.group(1))), data={**fields, "logout": "yes"})
+    )
     assert done.is_redirect and done.headers["location"] == f"{APP}/signed-out"
     landed = app.get("/signed-out")
     assert landed.headers["location"] == "/sign-in?ended=signed+out+everywhere"
@@ -278,10 +283,8 @@ def test_signing_out_signs_out_at_the_provider_too(svc, app, idp, issuer):
     )
 
     # The provider's session has ended too: the next sign-in asks for the password again.
-    asked = idp.get(start(app))
-    while asked.is_redirect:
-        assert not asked.headers["location"].startswith(APP), "signed in without a password"
-        asked = idp.get(str(asked.url.join(asked.headers["location"])))
+    asked = through_provider(idp, idp.get(start(app)))
+    assert not asked.is_redirect, "signed in without a password"
     assert 'name="password"' in asked.text
 
 
