@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
 from writ.service.auth import SignedIn
+from writ.web.forms import form_for
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -76,6 +77,7 @@ templates.env.globals.update(
     url_with=url_with,
     nav_links=nav_links,
     now_date=lambda: date.today().isoformat(),
+    form_for=form_for,
 )
 
 
@@ -92,6 +94,12 @@ def render(
     return templates.TemplateResponse(
         request,
         template,
-        {"session": session, "demo": demo, "store": svc.store.dialect, **context},
+        {
+            "session": session,
+            "demo": demo,
+            "store": svc.store.dialect,
+            "form_state": getattr(request.state, "form_state", None),
+            **context,
+        },
         status_code=status_code,
     )
