@@ -8,6 +8,7 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+
 from helpers import actor
 from security.web import csrf, page_sign_in, routes_of
 from test_web_accounts import add_account
@@ -48,7 +49,7 @@ def test_no_page_puts_text_from_its_address_in_a_banner(client, services):
     ids = {"case_id": case.id, "lead_id": lead.id, "entity_id": "p1", "source": "court"}
     ids["case_id"] = case.id
     checked = 0
-    for path in _page_paths(client.app, ids) + [f"/immigration/{immigration.id}"]:
+    for path in [*_page_paths(client.app, ids), f"/immigration/{immigration.id}"]:
         for name in ("note", "alert", "message", "error", "notice"):
             page = client.get(path, params={name: PLANTED})
             assert PLANTED not in page.text, f"{path}?{name}= is shown: {page.status_code}"
