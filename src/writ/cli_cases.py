@@ -7,18 +7,23 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from typer.core import TyperGroup
 
-from writ.cases import service as cases
+from writ.cli_lazy import LazyModule, open_services
 from writ.model.actor import Actor
-from writ.search import service as search
-from writ.service.runtime import open_services
 from writ.service.settings import load_settings
+
+if TYPE_CHECKING:
+    from writ.cases import service as cases
+    from writ.search import service as search
+else:
+    cases = LazyModule("writ.cases.service")
+    search = LazyModule("writ.search.service")
 
 console = Console()
 err = Console(stderr=True)

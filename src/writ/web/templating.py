@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 from starlette.responses import Response
 
 from writ.service.auth import SignedIn
@@ -70,6 +72,24 @@ def url_with(request: Request, **changes: Any) -> str:
     return f"{request.url.path}?{query}" if query else request.url.path
 
 
+# What a script block of JSON must not contain: each could end the block (``</script>``), open a
+# comment that swallows the rest (``<!--``) or be read as markup. Escaped, JSON reads them the same.
+_SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
+
+def script_json(value: Any) -> Markup:
+    """``value`` as JSON that is safe inside ``<script type="application/json">`` (the only way a
+    template writes data into a script block; Django's ``json_script`` does the same).
+
+    No template may use ``|safe``: ``tests/security/test_audit_viewer.py`` fails on one.
+    """
+    text = json.dumps(value, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
+    # U+2028 and U+2029 end a line in old JavaScript parsers; escaped they are the same JSON.
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return Markup(text)  # every character that could end the block is escaped
+
+
+templates.env.filters["script_json"] = script_json
 templates.env.globals.update(
     role_names=ROLE_NAMES,
     purpose_names=PURPOSE_NAMES,
