@@ -16,9 +16,9 @@ CUSTODIAN = actor("custodian", user="setup-custodian", purpose="records-manageme
 
 def _facility(live_writ) -> None:
     known = {f.id for f in lc.list_facilities(live_writ.services, CUSTODIAN)}
-    if "MOS" not in known:
+    if "BTV" not in known:
         lc.add_facility(
-            live_writ.services, ADMIN, lc.Facility("MOS", "Moshannon", "1 Road", "555-0100")
+            live_writ.services, ADMIN, lc.Facility("BTV", "Burlington", "1 Road", "555-0100")
         )
 
 
@@ -43,7 +43,7 @@ def test_a_bad_facility_keeps_the_case_and_says_why_beside_the_field(visit, live
     visit.check_widths()
     page.click("[data-testid=error-summary] a[href='#custody-facility']")
     assert page.evaluate("location.hash") == "#custody-facility"
-    page.fill("#custody-facility", "MOS")
+    page.fill("#custody-facility", "BTV")
     visit.submit("#custody button[type=submit]")
     assert page.inner_text("[data-testid=custody-status]") == "detained"
     assert page.locator("[data-testid=error-summary]").count() == 0
