@@ -22,7 +22,6 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from jinja2 import pass_context
-from markupsafe import Markup, escape
 from starlette.datastructures import FormData, UploadFile
 from starlette.responses import Response
 
@@ -129,12 +128,6 @@ class FormView:
     @property
     def files(self) -> list[str]:
         return self._state.files if self._state else []
-
-    def hidden(self) -> Markup:
-        return Markup(
-            f'<input type="hidden" name="_form" value="{escape(self.prefix)}">'
-            f'<input type="hidden" name="_page" value="{escape(self.page)}">'
-        )
 
 
 @pass_context
