@@ -52,8 +52,12 @@ def test_merge_undo_and_split_from_the_subject_profile(visit, live_writ, resolve
     page.fill(f"#undo-{event_id}", "The prints were the sister's")
     visit.submit(f"tr[data-event='{event_id}'] button:has-text('Undo')")
     assert f"Undo of event {event_id}" in page.inner_text("[data-testid=note]")
-    assert _subject_id(page) == namesake
+    assert _subject_id(page) == merged and "m-e-namesake" not in page.inner_text(
+        "[data-testid=members]"
+    )
     assert "undone by event" in page.inner_text(f"tr[data-event='{event_id}']")
+    visit.goto("/subjects/m-e-namesake")
+    assert _subject_id(page) == namesake
 
     visit.goto("/subjects/m-e-mo-1/resolution")
     before = _subject_id(page)

@@ -21,6 +21,10 @@ EntityId = Annotated[str, Path(max_length=128)]
 def _back(entity_id: str, result: resolve_service.ChangeResult, what: str) -> Response:
     moved = sum(1 for before, after in result.changes.values() if before != after)
     note = f"{what} recorded as event {result.event_id}: {moved} record(s) changed subject"
+    if result.kind == "merge":
+        # The page's subject may be the one merged away: follow its records.
+        went = {after for before, after in result.changes.values() if before == entity_id}
+        entity_id = went.pop() if len(went) == 1 else entity_id
     return RedirectResponse(f"/subjects/{entity_id}/resolution?note={quote(note)}", status_code=303)
 
 

@@ -14,6 +14,7 @@ from markupsafe import Markup
 from starlette.responses import Response
 
 from writ.service.auth import SignedIn
+from writ.web import plain
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -90,6 +91,8 @@ def script_json(value: Any) -> Markup:
 
 
 templates.env.filters["script_json"] = script_json
+templates.env.filters.update(plain.FILTERS)
+templates.env.tests.update(plain.TESTS)
 templates.env.globals.update(
     role_names=ROLE_NAMES,
     purpose_names=PURPOSE_NAMES,
