@@ -13,6 +13,7 @@ from sqlalchemy import insert
 from browser.test_sign_in import new_person, sign_in
 from helpers import put_statements
 from writ.cases import service as case_service
+from writ.lifecycle import service as lc
 from writ.model.actor import Actor, system_actor
 from writ.search import service as search_service
 from writ.store.tables.resolve import resolve_records
@@ -85,6 +86,21 @@ def test_a_subject_by_its_id_by_a_record_and_by_a_typed_name(visit, live_writ):
     assert "/search?q=grace+oduya" in page.url
     visit.submit(f"[data-testid=results] a[href='/subjects/{subject}']")
     assert page.inner_text("h1") == "Grace Oduya"
+    # An immigration case opened on one of the records links the profile, and the profile it.
+    worker = Actor(officer.username, frozenset({"officer"}), "ERO-NYC", purpose="investigation")
+    case = lc.open_case(
+        live_writ.services,
+        worker,
+        subject_name="Grace Oduya",
+        country_of_birth="NG",
+        entity_id=first,
+    )
+    visit.goto(f"/immigration/{case.id}")
+    assert "in Nigeria" in page.inner_text("[data-testid=identity]")
+    visit.submit("[data-testid=subject-link]")
+    assert page.url.endswith(f"/subjects/{subject}")
+    assert "1 immigration case" in page.inner_text("[data-testid=subject-summary]")
+    visit.submit(f"[data-testid=immigration-case] a[href='/immigration/{case.id}']")
     visit.goto("/subjects/S-doesnotexist")
     assert "No subject or record you may read" in page.inner_text("[data-testid=missing]")
     assert page.input_value("#missing-q") == "S-doesnotexist"
@@ -153,6 +169,10 @@ def test_the_link_chart_colours_names_and_opens_what_it_shows(visit, live_writ):
         page.keyboard.press("Enter")
     visit.check()
     assert f"/cases/{case.id}" in page.url
+    # The case names its subject and links the profile (not a record's hex id).
+    assert "Lucía Ramos — victim" in page.inner_text("[data-testid=case-subjects]")
+    visit.submit("[data-testid=case-subjects] a:has-text('Lucía Ramos')")
+    assert page.url.endswith(f"/subjects/{me}")
 
 
 def test_a_one_record_subject_has_no_giant_dot(visit, live_writ):

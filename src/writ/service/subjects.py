@@ -207,3 +207,38 @@ def get_subject(svc: Services, actor: Actor, subject_or_entity: str) -> SubjectP
             assemble(shown, found),
             sorted(records.values(), key=lambda r: (r.source, r.record_id, r.entity_id)),
         )
+
+
+@dataclass(frozen=True)
+class Named:
+    """How a page names a record: the person's name and the subject to link to."""
+
+    name: str
+    subject_id: str | None
+
+    def href(self, entity_id: str) -> str:
+        return f"/subjects/{self.subject_id or entity_id}"
+
+
+def names_of(session: Session, entity_ids: list[str]) -> dict[str, Named]:
+    """The name and subject of each entity, for pages that list records (inside an operation;
+    the caller checks that the actor may read them)."""
+    wanted = sorted(set(entity_ids))
+    if not wanted:
+        return {}
+    found: dict[str, list[Statement]] = {}
+    for stmt in load_statements(session, wanted):
+        if stmt.superseded_at is None and stmt.prop in ("name", "firstName", "lastName", "full"):
+            found.setdefault(stmt.entity_id, []).append(stmt)
+    subjects = dict(
+        session.execute(
+            select(resolve_records.c.entity_id, resolve_records.c.subject_id).where(
+                resolve_records.c.entity_id.in_(wanted)
+            )
+        ).all()
+    )
+    named = {}
+    for entity_id in wanted:
+        view = assemble(entity_id, found.get(entity_id, []))
+        named[entity_id] = Named(view.caption_or("no name on file"), subjects.get(entity_id))
+    return named

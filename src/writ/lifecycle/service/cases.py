@@ -70,6 +70,7 @@ class CaseSummary:
     citizenship: str
     unit: str
     investigation_case_id: str | None
+    entity_id: str | None = None  # the person's record, when the case was opened on one
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,7 @@ def summary_of(row: Mapping[Any, Any]) -> CaseSummary:
         citizenship=row["citizenship"],
         unit=row["unit"],
         investigation_case_id=row["investigation_case_id"],
+        entity_id=row.get("entity_id"),
     )
 
 
