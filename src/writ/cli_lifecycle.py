@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from writ.lifecycle import service as lifecycle
+from writ.cli_lazy import LazyModule, open_services
 from writ.model.actor import Actor
-from writ.service import AccessDenied, NotFound
-from writ.service.runtime import open_services
+
+if TYPE_CHECKING:
+    from writ.lifecycle import service as lifecycle
+    from writ.service import operation
+else:
+    lifecycle = LazyModule("writ.lifecycle.service")
+    operation = LazyModule("writ.service.operation")
 
 console = Console()
 err = Console(stderr=True)
@@ -61,7 +66,7 @@ def case_command(case_id: Annotated[str, typer.Argument(help="Immigration case i
     """The case file: alerts, documents, every gated attempt, overrides, custody, family."""
     try:
         file = lifecycle.get_case(open_services(), _operator(), case_id)
-    except (AccessDenied, NotFound) as exc:
+    except (operation.AccessDenied, operation.NotFound) as exc:
         _fail(exc)
         return
     c = file.case
@@ -104,7 +109,7 @@ def check_command(
         evaluation = lifecycle.check_action(
             open_services(), _operator(), case_id, action, destination_country=to
         )
-    except (AccessDenied, NotFound, ValueError) as exc:
+    except (operation.AccessDenied, operation.NotFound, ValueError) as exc:
         _fail(exc)
         return
     _print_evaluation(evaluation)
@@ -121,7 +126,7 @@ def act_command(
         result = lifecycle.request_action(
             open_services(), _operator(), case_id, action, destination_country=to
         )
-    except (AccessDenied, NotFound, ValueError) as exc:
+    except (operation.AccessDenied, operation.NotFound, ValueError) as exc:
         _fail(exc)
         return
     _print_evaluation(result.evaluation)
@@ -137,7 +142,7 @@ def overdue_command(
     """Overdue items from every timed rule, most overdue first."""
     try:
         items = lifecycle.overdue_items(open_services(), _operator(), unit=unit)
-    except AccessDenied as exc:
+    except operation.AccessDenied as exc:
         _fail(exc)
         return
     table = Table("case", "person", "unit", "clock", "due", "citation")
@@ -192,7 +197,7 @@ def photo_set_command(
             taken_at=taken_at.replace(tzinfo=UTC) if taken_at and not taken_at.tzinfo else taken_at,
             files=_photo_files(),
         )
-    except (AccessDenied, NotFound, ValueError) as exc:
+    except (operation.AccessDenied, operation.NotFound, ValueError) as exc:
         _fail(exc)
         return
     console.print(
@@ -214,7 +219,7 @@ def photo_get_command(
             case_id,
             _photo_files(),
         )
-    except (AccessDenied, NotFound, lifecycle.PhotoIntegrityError) as exc:
+    except (operation.AccessDenied, operation.NotFound, lifecycle.PhotoIntegrityError) as exc:
         _fail(exc)
         return
     out.write_bytes(content)

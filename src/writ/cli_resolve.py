@@ -5,32 +5,22 @@ from __future__ import annotations
 import csv
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from writ.cli_lazy import LazyModule, open_services
 from writ.model.actor import Actor
-from writ.resolve.service import (
-    VERDICTS,
-    ChangeResult,
-    RunSummary,
-    Thresholds,
-    decide,
-    export_clusters,
-    match_new,
-    match_one,
-    merge,
-    review_list,
-    review_show,
-    run,
-    split,
-    subject_records,
-    train_model,
-    undo,
-)
-from writ.service.runtime import open_services
+
+if TYPE_CHECKING:
+    from writ.resolve import service as resolve
+    from writ.resolve.service import ChangeResult, RunSummary, Thresholds
+else:
+    resolve = LazyModule("writ.resolve.service")
+
+VERDICTS = ("same", "not_same", "unsure")
 
 console = Console()
 
@@ -51,8 +41,8 @@ def _operator() -> Actor:
 def _thresholds(accept: float | None, review: float | None) -> Thresholds | None:
     if accept is None and review is None:
         return None
-    default = Thresholds()
-    return Thresholds(
+    default = resolve.Thresholds()
+    return resolve.Thresholds(
         accept=default.accept if accept is None else accept,
         review=default.review if review is None else review,
     )
@@ -82,19 +72,19 @@ def resolve_run(
     review: ReviewOption = None,
 ) -> None:
     """Match every person on file from scratch (judgements and subject ids are kept)."""
-    _print_run(run(open_services(), _operator(), retrain, _thresholds(accept, review)))
+    _print_run(resolve.run(open_services(), _operator(), retrain, _thresholds(accept, review)))
 
 
 @resolve_app.command("update")
 def resolve_update() -> None:
     """Match only the persons not yet resolved against the known subjects."""
-    _print_run(match_new(open_services(), _operator()))
+    _print_run(resolve.match_new(open_services(), _operator()))
 
 
 @resolve_app.command("train")
 def resolve_train(accept: AcceptOption = None, review: ReviewOption = None) -> None:
     """Train a new linkage model on the persons on file and make it the active one."""
-    model = train_model(open_services(), _operator(), _thresholds(accept, review))
+    model = resolve.train_model(open_services(), _operator(), _thresholds(accept, review))
     trained, of = model.trained_on.get("records"), model.trained_on.get("of_records")
     sample = f" (a sample of {of})" if of and of != trained else ""
     console.print(
@@ -114,7 +104,7 @@ def resolve_merge(
     subject_a: str, subject_b: str, reason: Annotated[str, typer.Option(help="Why.")]
 ) -> None:
     """Join two subjects: a "same" judgement that outranks the A-number rule."""
-    _print_change(merge(open_services(), _operator(), subject_a, subject_b, reason))
+    _print_change(resolve.merge(open_services(), _operator(), subject_a, subject_b, reason))
 
 
 @resolve_app.command("split")
@@ -124,20 +114,20 @@ def resolve_split(
     reason: Annotated[str, typer.Option(help="Why.")],
 ) -> None:
     """Take records out of a subject into a subject of their own (the larger part keeps the id)."""
-    _print_change(split(open_services(), _operator(), subject_id, entity_ids, reason))
+    _print_change(resolve.split(open_services(), _operator(), subject_id, entity_ids, reason))
 
 
 @resolve_app.command("undo")
 def resolve_undo(event_id: int, reason: Annotated[str, typer.Option(help="Why.")]) -> None:
     """Undo a merge, split or decision."""
-    _print_change(undo(open_services(), _operator(), event_id, reason))
+    _print_change(resolve.undo(open_services(), _operator(), event_id, reason))
 
 
 @resolve_app.command("subject")
 def resolve_subject(subject_id: str) -> None:
     """The records resolved into one subject."""
     table = Table("entity", "source", "record", "person")
-    for record in subject_records(open_services(), _operator(), subject_id):
+    for record in resolve.subject_records(open_services(), _operator(), subject_id):
         table.add_row(record.entity_id, record.source, record.record_id, record.caption)
     console.print(table)
 
@@ -165,7 +155,7 @@ def match_command(
     given = {prop: [value] for prop, value in props.items() if value}
     if not given:
         raise typer.BadParameter("give at least a name, a date of birth or a document number")
-    candidates = match_one(open_services(), _operator(), given, limit)
+    candidates = resolve.match_one(open_services(), _operator(), given, limit)
     if not candidates:
         console.print("no candidate: this person is not known")
         return
@@ -183,7 +173,7 @@ def match_command(
 def review_list_command(limit: int = 50) -> None:
     """Pairs waiting for a person to decide, strongest first."""
     table = Table("match", "weight", "left", "right", "first reason")
-    for item in review_list(open_services(), _operator(), limit):
+    for item in resolve.review_list(open_services(), _operator(), limit):
         table.add_row(
             str(item.match_id),
             f"{item.weight:+.1f}",
@@ -197,7 +187,7 @@ def review_list_command(limit: int = 50) -> None:
 @review_app.command("show")
 def review_show_command(match_id: int) -> None:
     """Both records side by side, the explanation and the judgements so far."""
-    item = review_show(open_services(), _operator(), match_id)
+    item = resolve.review_show(open_services(), _operator(), match_id)
     console.print(f"match {item.match_id}: {item.summary} (model {item.model_version})")
     table = Table("property", "left", "right")
     table.add_row("subject", item.left.subject_id, item.right.subject_id)
@@ -226,7 +216,7 @@ def review_decide(
     reason: Annotated[str, typer.Option(help="Why, in a sentence.")],
 ) -> None:
     """Judge a pair: same, not_same or unsure."""
-    _print_change(decide(open_services(), _operator(), match_id, verdict, reason))
+    _print_change(resolve.decide(open_services(), _operator(), match_id, verdict, reason))
 
 
 @export_app.command("clusters")
@@ -237,7 +227,7 @@ def export_clusters_command(
     """source,record_id,subject_id for every resolved person (and its entity id)."""
     if format != "csv":
         raise typer.BadParameter(f"--format {format}: only csv is supported")
-    rows = export_clusters(open_services(), _operator())
+    rows = resolve.export_clusters(open_services(), _operator())
     handle = output.open("w", newline="", encoding="utf-8") if output else sys.stdout
     try:
         writer = csv.writer(handle, lineterminator="\n")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -24,13 +24,17 @@ from writ.resolve import repository as repo
 from writ.resolve.cluster import NOT_SAME, SAME, UNSURE, VERDICTS, assign_subject_ids, cluster
 from writ.resolve.explain import reasons, summary
 from writ.resolve.features import PersonRecord, prepare
-from writ.resolve.linkage import DUCKDB, Backend, ScoredPair, predict, score_between, train
 from writ.resolve.model import LinkageModel, Thresholds
 from writ.resolve.records import SourcedPerson, load_people, probe_keys
 from writ.resolve.scoring import scorer_for
 from writ.service import AccessDenied, NotFound, Services
 from writ.service.subjects import load_statements, person_resource
 from writ.store.tables.resolve import resolve_events, resolve_records, resolve_subjects
+
+if TYPE_CHECKING:
+    # Splink and DuckDB load only when a service scores pairs (run, match_new, train_model):
+    # reading the queue or deciding an item does not need them.
+    from writ.resolve.linkage import Backend, ScoredPair
 
 __all__ = [
     "NOT_SAME",
@@ -150,13 +154,19 @@ class ClusterRow:
 
 
 def train_model(
-    svc: Services, actor: Actor, thresholds: Thresholds | None = None, backend: Backend = DUCKDB
+    svc: Services,
+    actor: Actor,
+    thresholds: Thresholds | None = None,
+    backend: Backend | None = None,
 ) -> LinkageModel:
     """Train a model on every person in the store, without labels, and make it the active one."""
+    from writ.resolve import linkage
+
+    backend = backend or linkage.DUCKDB
     with svc.operation(actor, "execute", BATCH, audit_action="resolution.train") as op:
         people = load_people(op.session)
         rows = [prepare(p.record) for p in people]
-        model = train(rows, thresholds or _thresholds(op.session), backend=backend)
+        model = linkage.train(rows, thresholds or _thresholds(op.session), backend=backend)
         repo.save_model(op.session, model, actor.user, utcnow())
         op.details.update(model_version=model.version, records=len(rows))
         return model
@@ -172,25 +182,28 @@ def run(
     actor: Actor,
     retrain: bool = False,
     thresholds: Thresholds | None = None,
-    backend: Backend = DUCKDB,
+    backend: Backend | None = None,
 ) -> RunSummary:
     """Match every person in the store from scratch (training a model first if there is none).
 
     Judgements stay in force, subjects keep their ids, every pair is scored by one model.
     """
     started = time.perf_counter()
+    from writ.resolve import linkage
+
+    backend = backend or linkage.DUCKDB
     with svc.operation(actor, "execute", BATCH, audit_action="resolution.run") as op:
         session, now = op.session, utcnow()
         people = load_people(session)
         rows = [prepare(p.record) for p in people]
         model = repo.active_model(session)
         if model is None or retrain:
-            model = train(rows, thresholds or _thresholds(session), backend=backend)
+            model = linkage.train(rows, thresholds or _thresholds(session), backend=backend)
             repo.save_model(session, model, actor.user, now)
         elif thresholds is not None and thresholds != model.thresholds:
             model = model.with_thresholds(thresholds)
             repo.save_model(session, model, actor.user, now)
-        pairs = predict(model, rows, backend=backend)
+        pairs = linkage.predict(model, rows, backend=backend)
         repo.supersede_all_matches(session, now)
         repo.write_matches(session, pairs, model, now)
         previous = {eid: row.subject_id for eid, row in repo.record_features(session).items()}
@@ -204,13 +217,16 @@ def run(
         return result
 
 
-def match_new(svc: Services, actor: Actor, backend: Backend = DUCKDB) -> RunSummary:
+def match_new(svc: Services, actor: Actor, backend: Backend | None = None) -> RunSummary:
     """Match people not yet resolved against the known subjects, without re-running everything.
 
     Each new record is scored only against the records it shares a look-up key with (same
     A-number, same family-name sound and birth year, ...) and against the other new records.
     """
     started = time.perf_counter()
+    from writ.resolve import linkage
+
+    backend = backend or linkage.DUCKDB
     with svc.operation(actor, "execute", INCREMENTAL, audit_action="resolution.match") as op:
         session, now = op.session, utcnow()
         model = repo.active_model(session)
@@ -222,7 +238,7 @@ def match_new(svc: Services, actor: Actor, backend: Backend = DUCKDB) -> RunSumm
         keys = set().union(*(probe_keys(r) for r in rows)) if rows else set()
         stored = repo.record_features(session, repo.candidates_by_keys(session, keys))
         known_rows = [dict(r.features) for r in stored.values()]
-        pairs = predict(model, rows, backend=backend) + score_between(
+        pairs = linkage.predict(model, rows, backend=backend) + linkage.score_between(
             model, rows, known_rows, backend=backend
         )
         kept = repo.write_matches(session, pairs, model, now)

@@ -40,7 +40,16 @@ def checkpoint(svc: Services, actor: Actor) -> keys.TreeHead:
 
 
 def prove(svc: Services, actor: Actor, seq: int) -> ledger.InclusionProof:
-    with svc.operation(actor, "verify", LOG, audit_action="audit.prove") as op:
+    """Entry ``seq`` with its inclusion proof: for those who may read the audit log.
+
+    The proof carries the whole entry (who did what to which object, search queries, failed
+    sign-ins), so it needs the right to read the log, asked before the entry is looked up: a
+    refusal says nothing about whether ``seq`` exists. A proof without the entry is not offered
+    either: its leaf hash would let anyone confirm a guess of the entry's content.
+    """
+    with svc.operation(
+        actor, "read", Resource("audit", str(seq)), audit_action="audit.prove"
+    ) as op:
         op.details["entry"] = seq
     with svc.store.transaction() as session:
         svc.ledger.seal(session, force=True)

@@ -71,5 +71,5 @@ def audit_entry(
         entry=entry,
         details=json.loads(entry["details"]),
         server_ok=proof.verifies(),
-        proof_json=json.dumps(document, ensure_ascii=False),
+        proof_document=document,
     )

@@ -5,23 +5,24 @@ needs a reason and is a judgement in the append-only log."""
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Path, Query, Request
-from starlette.responses import RedirectResponse, Response
+from fastapi import APIRouter, Form, Path, Request
+from starlette.responses import Response
 
 from writ.resolve import service as resolve_service
 from writ.web.guard import FormSession, PageSession, Svc
-from writ.web.templating import render
+from writ.web.templating import render, see_other
 
 router = APIRouter(include_in_schema=False)
 EntityId = Annotated[str, Path(max_length=128)]
 
 
-def _back(entity_id: str, result: resolve_service.ChangeResult, what: str) -> Response:
+def _back(
+    request: Request, entity_id: str, result: resolve_service.ChangeResult, what: str
+) -> Response:
     moved = sum(1 for before, after in result.changes.values() if before != after)
-    note = f"{what} recorded as event {result.event_id}: {moved} record(s) changed subject"
-    return RedirectResponse(f"/subjects/{entity_id}/resolution?note={quote(note)}", status_code=303)
+    note = f"{what} recorded as event {result.event_id}: {moved} record(s) changed subject."
+    return see_other(request, f"/subjects/{entity_id}/resolution", note)
 
 
 @router.get("/subjects/{entity_id}/resolution")
@@ -30,7 +31,6 @@ def resolution_page(
     session: PageSession,
     svc: Svc,
     entity_id: EntityId,
-    note: Annotated[str, Query(max_length=300)] = "",
 ) -> Response:
     resolution = resolve_service.subject_resolution(svc, session.actor, entity_id)
     return render(
@@ -40,12 +40,12 @@ def resolution_page(
         title=f"Subject {resolution.subject_id}",
         entity_id=entity_id,
         resolution=resolution,
-        note=note,
     )
 
 
 @router.post("/subjects/{entity_id}/merge")
 def merge(
+    request: Request,
     session: FormSession,
     svc: Svc,
     entity_id: EntityId,
@@ -59,11 +59,12 @@ def merge(
     if theirs.subject_id == mine.subject_id:
         raise ValueError(f"other: {other.strip()} is already in subject {mine.subject_id}")
     result = resolve_service.merge(svc, session.actor, mine.subject_id, theirs.subject_id, reason)
-    return _back(entity_id, result, f"Merge with {theirs.subject_id}")
+    return _back(request, entity_id, result, f"Merge with {theirs.subject_id}")
 
 
 @router.post("/subjects/{entity_id}/split")
 def split(
+    request: Request,
     session: FormSession,
     svc: Svc,
     entity_id: EntityId,
@@ -72,11 +73,12 @@ def split(
 ) -> Response:
     mine = resolve_service.subject_resolution(svc, session.actor, entity_id)
     result = resolve_service.split(svc, session.actor, mine.subject_id, records or [], reason)
-    return _back(entity_id, result, f"Split of {mine.subject_id}")
+    return _back(request, entity_id, result, f"Split of {mine.subject_id}")
 
 
 @router.post("/subjects/{entity_id}/undo")
 def undo(
+    request: Request,
     session: FormSession,
     svc: Svc,
     entity_id: EntityId,
@@ -84,4 +86,4 @@ def undo(
     reason: Annotated[str, Form(max_length=4000)] = "",
 ) -> Response:
     result = resolve_service.undo(svc, session.actor, event, reason)
-    return _back(entity_id, result, f"Undo of event {event}")
+    return _back(request, entity_id, result, f"Undo of event {event}")

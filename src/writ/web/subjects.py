@@ -4,7 +4,6 @@ timeline."""
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
@@ -67,7 +66,7 @@ def subject_profile(
         records=records,
         graph=graph,
         labels={n.id: n.label for n in graph.nodes.values()},
-        chart_json=json.dumps(chart, ensure_ascii=False).replace("</", "<\\/"),
+        chart=chart,
         timeline=case_service.subject_timeline(svc, actor, entity_id),
         declared=lc.declared_family(svc, actor, entity_id),
     )

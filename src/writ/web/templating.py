@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -9,8 +10,10 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
-from starlette.responses import Response
+from markupsafe import Markup
+from starlette.responses import RedirectResponse, Response
 
+from writ.service import auth
 from writ.service.auth import SignedIn
 
 HERE = Path(__file__).parent
@@ -70,6 +73,24 @@ def url_with(request: Request, **changes: Any) -> str:
     return f"{request.url.path}?{query}" if query else request.url.path
 
 
+# What a script block of JSON must not contain: each could end the block (``</script>``), open a
+# comment that swallows the rest (``<!--``) or be read as markup. Escaped, JSON reads them the same.
+_SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
+
+def script_json(value: Any) -> Markup:
+    """``value`` as JSON that is safe inside ``<script type="application/json">`` (the only way a
+    template writes data into a script block; Django's ``json_script`` does the same).
+
+    No template may use ``|safe``: ``tests/security/test_audit_viewer.py`` fails on one.
+    """
+    text = json.dumps(value, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
+    # U+2028 and U+2029 end a line in old JavaScript parsers; escaped they are the same JSON.
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return Markup(text)  # every character that could end the block is escaped
+
+
+templates.env.filters["script_json"] = script_json
 templates.env.globals.update(
     role_names=ROLE_NAMES,
     purpose_names=PURPOSE_NAMES,
@@ -79,6 +100,25 @@ templates.env.globals.update(
 )
 
 
+def flash(request: Request, text: str, kind: str = "success") -> None:
+    """Show ``text`` once, on the next page this session loads (after a redirect).
+
+    The message is kept in the server-side session, never in the address: a link cannot put
+    words in writ's banners. ``kind`` is success, info, warning or error.
+    """
+    session: SignedIn | None = getattr(request.state, "session", None)
+    if session is None:
+        raise RuntimeError("flash() needs the page's session (PageSession or FormSession)")
+    auth.add_flash(request.app.state.services, session, text, kind)
+
+
+def see_other(request: Request, target: str, note: str = "", kind: str = "success") -> Response:
+    """A 303 to ``target`` (a path of this site), with ``note`` shown once on that page."""
+    if note:
+        flash(request, note, kind)
+    return RedirectResponse(target, status_code=303)
+
+
 def render(
     request: Request,
     template: str,
@@ -86,12 +126,20 @@ def render(
     status_code: int = 200,
     **context: Any,
 ) -> Response:
-    """A page. ``session`` fills the header: user, unit and the purpose of use."""
+    """A page. ``session`` fills the header: user, unit and the purpose of use; the messages
+    the session kept for its next page are shown on this one, once."""
     svc = request.app.state.services
     demo = bool(getattr(request.app.state, "demo", False))
+    flashes = auth.take_flash(svc, session) if session is not None else []
     return templates.TemplateResponse(
         request,
         template,
-        {"session": session, "demo": demo, "store": svc.store.dialect, **context},
+        {
+            "session": session,
+            "demo": demo,
+            "store": svc.store.dialect,
+            "flashes": flashes,
+            **context,
+        },
         status_code=status_code,
     )

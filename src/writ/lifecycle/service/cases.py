@@ -45,6 +45,7 @@ from writ.lifecycle.service.records import (
 )
 from writ.model.actor import Actor
 from writ.model.resource import Resource
+from writ.search.index import index_case_names
 from writ.service import Services
 from writ.service.subjects import person_resource
 from writ.store.tables.lifecycle import (
@@ -201,6 +202,7 @@ def open_case(
     }
     with svc.operation(actor, "create", resource) as op:
         op.session.execute(insert(immigration_cases).values(**row))
+        index_case_names(op.session, [case_id])
         op.details.update({"state": row["state"], "investigation_case_id": investigation_case_id})
     return summary_of(row)
 
