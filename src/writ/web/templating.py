@@ -15,6 +15,7 @@ from starlette.responses import RedirectResponse, Response
 
 from writ.service import auth
 from writ.service.auth import SignedIn
+from writ.web import plain
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -91,6 +92,8 @@ def script_json(value: Any) -> Markup:
 
 
 templates.env.filters["script_json"] = script_json
+templates.env.filters.update(plain.FILTERS)
+templates.env.tests.update(plain.TESTS)
 templates.env.globals.update(
     role_names=ROLE_NAMES,
     purpose_names=PURPOSE_NAMES,
