@@ -47,7 +47,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from linkage_eval import Clusters, Scores, TrapRow, Truth, print_trap_table, score, trap_table
+from linkage_eval import (
+    Clusters,
+    ReviewItem,
+    Scores,
+    TrapRow,
+    Truth,
+    print_trap_table,
+    review_figures,
+    score,
+    trap_table,
+)
 from splink_peers import splink_textbook, splink_tuned
 from writ.resolve.features import PersonRecord
 
@@ -69,7 +79,7 @@ class DataSet:
 class WritRun:
     clusters: Clusters
     compared: int | None
-    review: list[frozenset[str]] | None = None  # each open review item's records
+    review: list[ReviewItem] | None = None  # each open review item's records
     reviewer: dict[int, float] = field(default_factory=dict)  # decisions -> F1
 
 
@@ -231,22 +241,21 @@ def _compared_in_store(svc: Any) -> int | None:
     return _writ_compared(model, rows) if model else None
 
 
-def _review_items(svc: Any, actor: Any) -> list[frozenset[str]]:
-    """The records of every open review item, through the review service.
+def _review_items(svc: Any, actor: Any) -> list[ReviewItem]:
+    """The records of every open review item, each with its proposed subject, via the service.
 
-    A pair item (``left``/``right``) gives its two records; a cluster item (``records``) gives all
-    of its records. Items are read with a limit larger than the store's records.
+    A pair item (``left``/``right``) gives its two records; a cluster item (``records``, each
+    with ``entity_id`` and ``subject_id``) gives all of its records. Read with a limit larger
+    than the store's records.
     """
     from writ.resolve import service as resolve
 
-    items = resolve.review_list(svc, actor, limit=10**7)
     out = []
-    for item in items:
+    for item in resolve.review_list(svc, actor, limit=10**7):
         records = getattr(item, "records", None)
-        if records is not None:
-            out.append(frozenset(r.entity_id for r in records))
-        else:
-            out.append(frozenset((item.left.entity_id, item.right.entity_id)))
+        if records is None:
+            records = (item.left, item.right)
+        out.append(tuple((r.entity_id, r.subject_id or r.entity_id) for r in records))
     return out
 
 
@@ -362,12 +371,6 @@ HEADER = (
 )
 
 
-def review_figures(data: DataSet, items: list[frozenset[str]]) -> tuple[float, float]:
-    share = len(items) / len(data.records) if data.records else 0.0
-    true = sum(1 for item in items if len({data.truth.person.get(u) for u in item}) == 1)
-    return share, (true / len(items) if items else 0.0)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sets", default="febrl4,hard,hard_heldout")
@@ -406,7 +409,7 @@ def main() -> None:
             tables[method] = result.traps
             print(_line(result), flush=True)
             if method == "writ" and outcome.review is not None:
-                share, precision = review_figures(data, outcome.review)
+                share, precision = review_figures(data.truth, len(data.records), outcome.review)
                 review[name] = (share, precision, len(outcome.review))
         if name in review:
             share, precision, count = review[name]

@@ -22,7 +22,7 @@ from hardset.generate import read_truth
 from hardset.romanize import SYSTEMS, ascii_fold
 from hardset.sources import SOURCES
 from helpers import actor
-from linkage_eval import Truth, score, trap_table
+from linkage_eval import Truth, review_figures, score, trap_table
 from writ.ingest.rows import entity_id
 from writ.ingest.service import ingest
 from writ.service import Services
@@ -232,3 +232,14 @@ def test_scores_and_the_per_trap_table_count_what_they_say() -> None:
     merged = [frozenset({"a1", "a2"}), frozenset({"t1"}), frozenset({"t2"}), frozenset({"c"})]
     assert score(truth, merged).f1 == 1.0
     assert trap_table(truth, merged)["name_swap"].found == 1
+
+
+def test_review_precision_counts_items_whose_subjects_share_a_real_person() -> None:
+    truth = Truth({"a1": "A", "a2": "A", "b": "B", "c": "C"})
+    pair_same = (("a1", "S1"), ("a2", "S2"))
+    pair_other = (("a1", "S1"), ("b", "S3"))
+    cluster_item = (("a1", "S1"), ("b", "S3"), ("a2", "S2"), ("c", "S4"))
+    share, precision = review_figures(truth, 4, [pair_same, pair_other, cluster_item])
+    assert share == 0.75
+    assert precision == 2 / 3
+    assert review_figures(truth, 4, []) == (0.0, 0.0)
