@@ -97,6 +97,7 @@ NOISE = {
     "a_id_digit",
     "passport_renewed",
     "other_address",
+    "weak_evidence",
 }
 
 
