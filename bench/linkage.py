@@ -81,6 +81,7 @@ class WritRun:
     compared: int | None
     review: list[ReviewItem] | None = None  # each open review item's records
     reviewer: dict[int, float] = field(default_factory=dict)  # decisions -> F1
+    note: str = ""
 
 
 @dataclass
@@ -320,11 +321,11 @@ class PeakMemory:
 
 
 def _peer(
-    run: Callable[[Sequence[PersonRecord]], tuple[Clusters, int]],
+    run: Callable[[Sequence[PersonRecord]], tuple[Clusters, int, str]],
 ) -> Callable[[DataSet], WritRun]:
     def method(data: DataSet) -> WritRun:
-        clusters, compared = run(data.records)
-        return WritRun(clusters, compared)
+        clusters, compared, note = run(data.records)
+        return WritRun(clusters, compared, note=note)
 
     return method
 
@@ -407,7 +408,7 @@ def main() -> None:
             result, outcome = measure(data, method)
             results[(name, method)] = result
             tables[method] = result.traps
-            print(_line(result), flush=True)
+            print(_line(result) + (f"  ({outcome.note})" if outcome.note else ""), flush=True)
             if method == "writ" and outcome.review is not None:
                 share, precision = review_figures(data.truth, len(data.records), outcome.review)
                 review[name] = (share, precision, len(outcome.review))

@@ -103,7 +103,7 @@ def _count(frame: Any) -> int:
     return int(frame.as_duckdbpyrelation().count("*").fetchall()[0][0])
 
 
-def splink_textbook(records: Sequence[PersonRecord]) -> tuple[Clusters, int]:
+def splink_textbook(records: Sequence[PersonRecord]) -> tuple[Clusters, int, str]:
     """Splink's standard recipe; returns the clusters and the number of compared pairs."""
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
@@ -149,7 +149,8 @@ def splink_textbook(records: Sequence[PersonRecord]) -> tuple[Clusters, int]:
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
         predictions, threshold_match_probability=0.9
     ).as_pandas_dataframe()
-    return _clusters(clusters, list(frame["unique_id"])), compared
+    note = "EM on first name + surname and on dob; clusters at probability 0.9"
+    return _clusters(clusters, list(frame["unique_id"])), compared, note
 
 
 # -- tuned ----------------------------------------------------------------------------------
@@ -357,7 +358,7 @@ def _valley(weights: Sequence[float]) -> float:
     return float(best)
 
 
-def splink_tuned(records: Sequence[PersonRecord]) -> tuple[Clusters, int]:
+def splink_tuned(records: Sequence[PersonRecord]) -> tuple[Clusters, int, str]:
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
     frame = tuned_table(records)
@@ -377,6 +378,7 @@ def splink_tuned(records: Sequence[PersonRecord]) -> tuple[Clusters, int]:
     linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.8)
     linker.training.estimate_u_using_random_sampling(max_pairs=5e6, seed=1)
     model = _m_from_identifiers(linker, frame, [c for c in ("a_number", "passport") if c in has])
+    how = "m from pairs sharing an identifier" if model else "m by EM (too few shared identifiers)"
     if model is not None:
         linker = Linker(db.register(frame), model, log_level=logging.ERROR)
     else:  # too few shared identifiers to learn from: Splink's EM, as the textbook does
@@ -387,8 +389,8 @@ def splink_tuned(records: Sequence[PersonRecord]) -> tuple[Clusters, int]:
     predictions = linker.inference.predict(warning_mode="never")
     pairs = predictions.as_pandas_dataframe()
     compared = len(pairs)
-    if len(pairs):
-        pairs = pairs[~pairs.apply(_twins, axis=1)]
+    twins = pairs.apply(_twins, axis=1).astype(bool) if len(pairs) else pd.Series([], dtype=bool)
+    pairs = pairs[~twins]
     threshold = _valley(list(pairs["match_weight"])) if len(pairs) else 10.0
     kept = linker.table_management.register_table(
         pairs, "predictions_without_twins", overwrite=True
@@ -397,7 +399,8 @@ def splink_tuned(records: Sequence[PersonRecord]) -> tuple[Clusters, int]:
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
         kept, threshold_match_probability=probability
     ).as_pandas_dataframe()
-    return _clusters(clusters, list(frame["unique_id"])), compared
+    note = f"{how}; {int(twins.sum())} twin pairs held apart; threshold weight {threshold:g}"
+    return _clusters(clusters, list(frame["unique_id"])), compared, note
 
 
 def _twins(row: Any) -> bool:
