@@ -21,8 +21,8 @@ blocking rules; clusters at match probability 0.9.
   one pseudo-count per level; u by random sampling; the prior from deterministic rules;
 - a twins rule before clustering: a pair with the same surname, birth date and address whose
   first names are not alike (Jaro-Winkler below 0.8) is dropped;
-- the clustering threshold chosen without the truth: the emptiest match weight between 2 and 14
-  in the histogram of the scored pairs' weights (the valley between non-matches and matches).
+- the clustering threshold chosen without the truth: the lowest match weight above which the
+  model's own probabilities expect 99% of the pairs to be matches.
 """
 
 from __future__ import annotations
@@ -347,15 +347,23 @@ def _smoothed(m: Sequence[float | None], n: int) -> list[float]:
     return [(v * n + 1) / total for v in values]
 
 
-def _valley(weights: Sequence[float]) -> float:
-    """The emptiest match weight between 2 and 14 in the weights' histogram (bins of 1)."""
-    counts = defaultdict(int)
-    for w in weights:
-        counts[math.floor(w)] += 1
-    candidates = range(2, 15)
-    smooth = {b: counts[b - 1] + counts[b] + counts[b + 1] for b in candidates}
-    best = min(candidates, key=lambda b: (smooth[b], b))
-    return float(best)
+EXPECTED_PRECISION = 0.99
+
+
+def _threshold(weights: Sequence[float], probabilities: Sequence[float]) -> float:
+    """The lowest match weight above which the model itself expects 99% of pairs to be matches.
+
+    Uses only the model's own match probabilities (the expected number of non-matches above a
+    weight is the sum of 1 - p over the pairs above it), never the truth.
+    """
+    pairs = sorted(zip(weights, probabilities, strict=True), reverse=True)
+    expected_false, threshold = 0.0, pairs[0][0] if pairs else 10.0
+    for n, (weight, probability) in enumerate(pairs, start=1):
+        expected_false += 1 - probability
+        if expected_false / n > 1 - EXPECTED_PRECISION:
+            break
+        threshold = weight
+    return threshold
 
 
 def splink_tuned(records: Sequence[PersonRecord]) -> tuple[Clusters, int, str]:
@@ -391,7 +399,7 @@ def splink_tuned(records: Sequence[PersonRecord]) -> tuple[Clusters, int, str]:
     compared = len(pairs)
     twins = pairs.apply(_twins, axis=1).astype(bool) if len(pairs) else pd.Series([], dtype=bool)
     pairs = pairs[~twins]
-    threshold = _valley(list(pairs["match_weight"])) if len(pairs) else 10.0
+    threshold = _threshold(list(pairs["match_weight"]), list(pairs["match_probability"]))
     kept = linker.table_management.register_table(
         pairs, "predictions_without_twins", overwrite=True
     )

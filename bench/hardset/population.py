@@ -206,7 +206,7 @@ class Builder:
         members.append(spouse)
         father, mother = (head, spouse) if head_sex == "M" else (spouse, head)
         children: list[Person] = []
-        twins_here = size >= 4 and self.rng.random() < 0.12
+        twins_here = size >= 4 and self.rng.random() < 0.08
         while len(members) < size:
             sex = "M" if self.rng.random() < 0.5 else "F"
             if culture.double_surname:
