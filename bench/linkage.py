@@ -260,21 +260,24 @@ def simulate_reviewer(data: DataSet, steps: Sequence[int]) -> dict[int, float]:
     reviewer = system_actor("review-simulated", roles=frozenset({"supervisor"}))
     reader = system_actor("resolve")
     out: dict[int, float] = {}
-    done = 0
+    done, batch = 0, []
     for target in sorted(steps):
         while done < target:
-            items = resolve.review_list(svc, reviewer, limit=1)
-            if not items:
-                break
-            item = items[0]
-            same = data.truth.person.get(item.left.entity_id) == data.truth.person.get(
-                item.right.entity_id
-            )
+            if not batch:
+                batch = resolve.review_list(svc, reviewer, limit=REVIEW_BATCH)
+                if not batch:
+                    break  # the queue is empty
+            item = batch.pop(0)
+            left, right = item.left.entity_id, item.right.entity_id
+            same = data.truth.person.get(left) == data.truth.person.get(right)
             verdict = resolve.SAME if same else resolve.NOT_SAME
             resolve.decide(svc, reviewer, item.match_id, verdict, "simulated reviewer: truth")
             done += 1
         out[target] = score(data.truth, _exported(svc, reader)).f1
     return out
+
+
+REVIEW_BATCH = 50  # items read from the queue at a time (its order), decided one by one
 
 
 # -- running --------------------------------------------------------------------------------
