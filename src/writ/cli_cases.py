@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from typer.core import TyperGroup
 
 from writ.cli_lazy import LazyModule, open_services
 from writ.model.actor import Actor
@@ -28,7 +29,25 @@ console = Console()
 err = Console(stderr=True)
 
 cases_app = typer.Typer(help="Investigations: cases, evidence, link charts.", no_args_is_help=True)
-search_app = typer.Typer(help="Search subjects and notes.", no_args_is_help=True)
+
+
+class _QueryFirst(TyperGroup):
+    """``writ search QUERY`` is ``writ search find QUERY``; the other commands keep their names."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["find", *args]
+        return super().parse_args(ctx, args)
+
+
+search_app = typer.Typer(
+    cls=_QueryFirst,
+    help=(
+        "Search people and cases: `writ search QUERY` (a name, an A-number, a passport or a "
+        "case number), or subjects by record and notes by their text."
+    ),
+    no_args_is_help=True,
+)
 import_app = typer.Typer(help="Imports.", no_args_is_help=True)
 
 
@@ -195,9 +214,46 @@ def get_evidence_command(
     console.print(f"{item.filename} (sha256 {item.sha256} verified) written to {out}")
 
 
+@search_app.command("find")
+def search_command(
+    query: str,
+    page: Annotated[int, typer.Option(min=1, help="Which page of results.")] = 1,
+    per_page: Annotated[int, typer.Option(min=1, max=100, help="Rows per page.")] = 20,
+) -> None:
+    """People and cases, one row per person, best first (what `writ search QUERY` runs)."""
+    found = search.search(
+        open_services(), _operator(), query, offset=(page - 1) * per_page, limit=per_page
+    )
+    if not found.total:
+        console.print(f"nothing found for “{found.query}”")
+        return
+    table = Table("person or case", "id", "born", "A-number", "on file", "matched")
+    for row in found.rows:
+        on_file = (
+            f"{row.records} record(s) from {', '.join(row.sources)}"
+            if row.kind != "investigation-case"
+            else row.detail
+        )
+        table.add_row(
+            row.name,
+            row.id,
+            ", ".join(row.born),
+            ", ".join(row.a_numbers),
+            on_file,
+            row.matched.why,
+        )
+    console.print(table)
+    first, last = found.offset + 1, found.offset + len(found.rows)
+    console.print(f"{first}–{last} of {found.total} for “{found.query}”")
+    if last < found.total:
+        console.print(f'next: writ search "{found.query}" --page {page + 1}')
+    if not found.complete:
+        console.print("many names are alike: only the closest were compared; add more of the name")
+
+
 @search_app.command("names")
 def search_names_command(query: str, limit: int = 20) -> None:
-    """Subjects by name (fuzzy), A-number or passport number."""
+    """Records by name (fuzzy), A-number or passport number, one row per record."""
     table = Table("entity", "name", "score", "matched", "why")
     for hit in search.search_subjects(open_services(), _operator(), query, limit=limit):
         table.add_row(hit.entity_id, hit.name, f"{hit.score:.2f}", hit.matched, hit.why)

@@ -7,7 +7,10 @@ the sign-in form (or ``POST /api/v1/sessions``), exactly as a person or a client
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from typing import Any
 
+from fastapi import FastAPI, routing
 from fastapi.testclient import TestClient
 
 from test_web_accounts import Account
@@ -77,3 +80,10 @@ def script_json(page_text: str, element_id: str) -> str:
     assert start is not None, f"no script #{element_id} on the page"
     rest = page_text[start.end() :]
     return rest[: rest.lower().index("</script")]
+
+
+def routes_of(app: FastAPI) -> Iterator[Any]:
+    """Every route of ``app`` with its full path and methods, through included routers too."""
+    for route in routing.iter_route_contexts(app.routes):
+        if route.path is not None and route.methods is not None:
+            yield route

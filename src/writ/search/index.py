@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from writ.search.names import retrieval_key, tokens
 from writ.store.tables.core import statements
-from writ.store.tables.search import search_keys, search_names
+from writ.store.tables.lifecycle import immigration_cases
+from writ.store.tables.search import search_case_names, search_keys, search_names
 
 NAME_PROPS = ("name", "alias", "weakAlias", "previousName", "firstName", "middleName", "lastName")
 BATCH = 5000
@@ -191,7 +192,9 @@ def index_entities(session: Session, entity_ids: list[str] | None = None) -> int
     """
     if entity_ids is None:
         session.execute(delete(search_names))
+        session.execute(delete(search_case_names))
         session.execute(delete(search_keys))
+        index_case_names(session)
     else:
         _forget(session, entity_ids)
     written = 0
@@ -204,3 +207,29 @@ def index_entities(session: Session, entity_ids: list[str] | None = None) -> int
     if batch:
         written += _write(session, batch)
     return written
+
+
+def index_case_names(session: Session, case_ids: list[str] | None = None) -> int:
+    """Index the person named on these immigration cases (every case when None).
+
+    The lifecycle calls it in the transaction that opens a case, so a person who exists only on
+    an immigration case is found by the same search as everyone else.
+    """
+    query = select(immigration_cases.c.id, immigration_cases.c.subject_name)
+    if case_ids is not None:
+        if not case_ids:
+            return 0
+        session.execute(delete(search_case_names).where(search_case_names.c.case_id.in_(case_ids)))
+        query = query.where(immigration_cases.c.id.in_(case_ids))
+    rows = [(case_id, name, retrieval_key(name)) for case_id, name in session.execute(query)]
+    rows = [row for row in rows if row[2]]
+    ids = key_ids(session, {key for _, _, key in rows})
+    for start in range(0, len(rows), BATCH):
+        session.execute(
+            insert(search_case_names),
+            [
+                {"case_id": case_id, "name": name, "key_id": ids[key]}
+                for case_id, name, key in rows[start : start + BATCH]
+            ],
+        )
+    return len(rows)

@@ -1,10 +1,8 @@
-"""Search services: subjects by name or identifier, full text over notes.
+"""Search services: one search over people and cases, subjects by name or identifier, full
+text over notes.
 
-The access filter is part of each query (Aleph's pattern): rows the actor may not read never
-leave the database, so a limit, a count or a ranking cannot reveal them. The filters mirror the
-Cedar rules in ``policy/policies/core.cedar`` (sealed, need-to-know) and ``cases.cedar``; the tests
-check them against the policy engine.
-
+The access filter is part of each query (Aleph's pattern, ``search.access``): rows the actor may
+not read never leave the database, so a limit, a count or a ranking cannot reveal them.
 Candidates come from the backend's trigram index (pg_trgm on PostgreSQL, FTS5 trigram on SQLite);
 every candidate is then scored by the same Python function, so both backends rank alike.
 """
@@ -13,50 +11,40 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    Float,
-    Integer,
-    String,
-    and_,
-    bindparam,
-    exists,
-    false,
-    func,
-    not_,
-    or_,
-    select,
-    text,
-    true,
-)
+from sqlalchemy import String, and_, bindparam, exists, or_, select, text
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.expression import Subquery
 
 from writ.model.actor import Actor
 from writ.model.resource import Resource
+from writ.search import people
+from writ.search.access import case_visible, person_visible
 from writ.search.index import index_entities
-from writ.search.names import (
-    Scorer,
-    a_number,
-    document_number,
-    retrieval_key,
-    tokens,
-    trigrams,
-)
+from writ.search.matching import identifier_hits, name_candidates
+from writ.search.names import Scorer, tokens
+from writ.search.people import CaseRef, Match, Results, Row
 from writ.service.operation import Services
 from writ.store.tables.cases import cases, notes
-from writ.store.tables.core import markings, statements
-from writ.store.tables.search import search_keys, search_names
+from writ.store.tables.search import search_names
 
-CANDIDATES = 60
-NAME_ROWS = 200
-PG_THRESHOLD = 0.3
-MIN_SCORE = 0.6
-PERSON_READERS = frozenset({"officer", "supervisor", "legal", "custodian"})
-CASE_READERS = frozenset({"officer", "supervisor", "legal"})
+MIN_SCORE = people.MIN_SCORE
+PAGE = 20
+MAX_PAGE = 100
 _WORD = re.compile(r"\w+", re.UNICODE)
+LIKENESS = {"same name": "the same as", "close": "close to", "similar": "like"}
+
+__all__ = [
+    "CaseRef",
+    "Match",
+    "NoteHit",
+    "Results",
+    "Row",
+    "SubjectHit",
+    "reindex",
+    "search",
+    "search_notes",
+    "search_subjects",
+]
 
 
 @dataclass(frozen=True)
@@ -78,166 +66,39 @@ class NoteHit:
     created_at: str
 
 
-# --- access filters ---------------------------------------------------------------------------
+def _invalid(field: str, message: str) -> ValueError:
+    """A bad value, naming its field (the API's problem document and the page's form say which)."""
+    error = ValueError(f"{field}: {message}")
+    error.field = field  # type: ignore[attr-defined]
+    return error
 
 
-def _compartments_not_held(
-    session: Session, actor: Actor, column: ColumnElement[Any]
-) -> ColumnElement[bool]:
-    """EXISTS a compartment in the JSON list ``column`` that the actor does not hold."""
-    if session.get_bind().dialect.name == "sqlite":
-        values = func.json_each(column).table_valued("value")
-    else:
-        values = func.json_array_elements_text(column).table_valued("value")
-    held = sorted(actor.compartments)
-    condition = values.c.value.not_in(held) if held else true()
-    return exists(select(values.c.value).where(condition))
+# --- people and cases -------------------------------------------------------------------------
 
 
-def person_visible(
-    session: Session, actor: Actor, entity_id: ColumnElement[Any]
-) -> ColumnElement[bool]:
-    """SQL: the actor may read the person ``entity_id`` (core.cedar's sealed and need-to-know)."""
-    m = markings.alias("person_marking")
-    sealed_forbids = false() if "custodian" in actor.roles else m.c.sealed.is_(True)
-    forbidding = select(m.c.object_id).where(
-        m.c.kind == "person",
-        m.c.object_id == entity_id,
-        or_(sealed_forbids, _compartments_not_held(session, actor, m.c.compartments)),
-    )
-    allowed_role = bool(actor.roles & PERSON_READERS) or (
-        "oversight" in actor.roles and actor.purpose == "oversight"
-    )
-    return and_(true() if allowed_role else false(), not_(exists(forbidding)))
-
-
-def case_visible(session: Session, actor: Actor) -> ColumnElement[bool]:
-    """SQL over ``cases``: the actor may read the case (cases.cedar and core.cedar)."""
-    permitted: ColumnElement[bool]
-    if "oversight" in actor.roles and actor.purpose == "oversight":
-        permitted = true()
-    elif actor.roles & CASE_READERS:
-        permitted = cases.c.unit == actor.unit
-    else:
-        permitted = false()
-    sealed_ok = true() if "custodian" in actor.roles else cases.c.sealed.is_(False)
-    return and_(
-        permitted,
-        sealed_ok,
-        not_(_compartments_not_held(session, actor, cases.c.compartments)),
-    )
+def search(
+    svc: Services, actor: Actor, query: str, *, offset: int = 0, limit: int = PAGE
+) -> Results:
+    """People and cases by name, A-number, passport, case id, case number or title: one row
+    per person (a subject with its records counted and the matching record named; a record not
+    yet resolved; someone only on an immigration case) and one per investigation case, best
+    first, ``limit`` rows from ``offset``, with the total. Only what the actor may read counts."""
+    query = query.strip()
+    if not query:
+        raise _invalid("q", "the search is empty: type a name, an A-number or a case number")
+    if offset < 0:
+        raise _invalid("offset", f"{offset} is below 0")
+    if not 1 <= limit <= MAX_PAGE:
+        raise _invalid("limit", f"{limit} is not between 1 and {MAX_PAGE}")
+    with svc.operation(
+        actor, "search", Resource("person", "*"), audit_action="person.search"
+    ) as op:
+        found = people.run(svc, op.session, actor, query, offset=offset, limit=limit)
+        op.details.update(query=query, total=found.total, offset=offset, rows=len(found.rows))
+        return found
 
 
 # --- subjects ---------------------------------------------------------------------------------
-
-
-def _name_candidates(session: Session, actor: Actor, query: str) -> list[tuple[str, str]]:
-    """(entity id, name) of the names whose keys best match the query's, visible ones only.
-
-    Fuzzy matching runs over the distinct keys; a key counts only if some name with it is
-    visible to the actor (an EXISTS inside the query), so hidden people never take a place.
-    """
-    key = retrieval_key(query)
-    names = search_names.alias("visible_name")
-    has_visible_name = exists(
-        select(names.c.id).where(
-            names.c.key_id == search_keys.c.id, person_visible(session, actor, names.c.entity_id)
-        )
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        # The planner prices the trigram operator as cheap and would rather scan every key,
-        # computing trigrams row by row; the GIN index is far faster (for this transaction only).
-        session.execute(text("SET LOCAL enable_seqscan = off"))
-        session.execute(text(f"SET LOCAL pg_trgm.similarity_threshold = {PG_THRESHOLD}"))
-        rank = func.similarity(search_keys.c.norm, key)
-        keys = (
-            select(search_keys.c.id, rank.label("rank"))
-            .where(search_keys.c.norm.op("%")(key), has_visible_name)
-            .order_by(rank.desc(), search_keys.c.id)
-            .limit(CANDIDATES)
-            .subquery("best_keys")
-        )
-        return _names_of_keys(session, actor, keys, descending=True)
-    # FTS5's trigram tokenizer does not pad words: only trigrams inside a word can match.
-    grams = sorted(g for g in trigrams(tuple(key.split())) if " " not in g)
-    if not grams:
-        return []
-    match = " OR ".join(f'"{g}"' for g in grams)
-    fts = (
-        text(
-            "SELECT rowid AS rid, rank AS rank FROM search_keys_fts "
-            "WHERE search_keys_fts MATCH :match"
-        )
-        .bindparams(match=match)
-        .columns(rid=Integer, rank=Float)
-        .subquery("fts")
-    )
-    keys = (
-        select(search_keys.c.id, fts.c.rank)
-        .join(fts, fts.c.rid == search_keys.c.id)
-        .where(has_visible_name)
-        .order_by(fts.c.rank, search_keys.c.id)
-        .limit(CANDIDATES)
-        .subquery("best_keys")
-    )
-    return _names_of_keys(session, actor, keys, descending=False)
-
-
-def _names_of_keys(
-    session: Session, actor: Actor, keys: Subquery, *, descending: bool
-) -> list[tuple[str, str]]:
-    order = keys.c.rank.desc() if descending else keys.c.rank
-    rows = session.execute(
-        select(search_names.c.entity_id, search_names.c.name)
-        .join(keys, keys.c.id == search_names.c.key_id)
-        .where(person_visible(session, actor, search_names.c.entity_id))
-        .order_by(order, keys.c.id, search_names.c.id)
-        .limit(NAME_ROWS)
-    )
-    return [(r[0], r[1]) for r in rows]
-
-
-def _identifier_hits(session: Session, actor: Actor, query: str) -> list[SubjectHit]:
-    hits: list[SubjectHit] = []
-    anum = a_number(query)
-    if anum:
-        rows = session.execute(
-            select(statements.c.entity_id)
-            .where(
-                statements.c.prop == "idNumber",
-                statements.c.value == anum,
-                statements.c.superseded_at.is_(None),
-                person_visible(session, actor, statements.c.entity_id),
-            )
-            .distinct()
-        ).scalars()
-        hits += [SubjectHit(e, "", 1.0, "a-number", f"A-number {anum}") for e in rows]
-    number = document_number(query)
-    if number:
-        holder = statements.alias("holder")
-        doc = statements.alias("doc")
-        direct = select(statements.c.entity_id.label("entity_id")).where(
-            statements.c.prop == "passportNumber",
-            statements.c.value == number,
-            statements.c.superseded_at.is_(None),
-            person_visible(session, actor, statements.c.entity_id),
-        )
-        held = (
-            select(holder.c.value.label("entity_id"))
-            .select_from(doc)
-            .join(holder, and_(holder.c.entity_id == doc.c.entity_id, holder.c.prop == "holder"))
-            .where(
-                doc.c.prop == "number",
-                doc.c.value == number,
-                doc.c.superseded_at.is_(None),
-                holder.c.superseded_at.is_(None),
-                person_visible(session, actor, doc.c.entity_id),
-                person_visible(session, actor, holder.c.value),
-            )
-        )
-        rows = session.execute(direct.union(held)).scalars()
-        hits += [SubjectHit(e, "", 1.0, "passport", f"document number {number}") for e in rows]
-    return hits
 
 
 def _display_names(session: Session, entity_ids: list[str]) -> dict[str, str]:
@@ -255,7 +116,8 @@ def search_subjects(
     svc: Services, actor: Actor, query: str, *, limit: int = 20
 ) -> list[SubjectHit]:
     """Subjects by name (fuzzy, accent-, transliteration- and order-insensitive) or by A-number
-    or passport number, best first. Only subjects the actor may read are considered."""
+    or passport number, best first, one hit per record. Only subjects the actor may read are
+    considered. (``search`` groups them per person and adds cases.)"""
     query = query.strip()
     if not query:
         raise ValueError("search: the query is empty")
@@ -264,12 +126,15 @@ def search_subjects(
     ) as op:
         best: dict[str, SubjectHit] = {}
         if any(c.isdigit() for c in query):
-            for hit in _identifier_hits(op.session, actor, query):
-                best.setdefault(hit.entity_id, hit)
+            for hit in identifier_hits(op.session, actor, query):
+                if hit.kind == "entity":
+                    matched = "a-number" if hit.on == "A-number" else "passport"
+                    why = f"{hit.on} {hit.value}"
+                    best.setdefault(hit.id, SubjectHit(hit.id, "", 1.0, matched, why))
         if tokens(query):
             scorer = Scorer(query)
             scores: dict[str, float] = {}
-            for entity_id, name in _name_candidates(op.session, actor, query):
+            for entity_id, name in name_candidates(op.session, actor, query).entities:
                 value = scores.get(name)
                 if value is None:
                     value = scores[name] = scorer(name)
@@ -277,7 +142,8 @@ def search_subjects(
                     continue
                 old = best.get(entity_id)
                 if old is None or value > old.score:
-                    why = f'name "{name}" scores {value:.2f} against "{query}"'
+                    likeness = LIKENESS[Match("name", name, "", "", value).closeness]
+                    why = f"name “{name}” is {likeness} “{query}”"
                     best[entity_id] = SubjectHit(entity_id, name, value, "name", why)
         names = _display_names(op.session, [h.entity_id for h in best.values() if not h.name])
         ranked = sorted(

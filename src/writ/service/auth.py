@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -73,7 +74,10 @@ class CsrfRejected(Exception):
 
 @dataclass(frozen=True)
 class SignedIn:
-    """A live session: who is acting, for what purpose, and the CSRF token of its forms."""
+    """A live session: who is acting, for what purpose, and the CSRF token of its forms.
+
+    ``flash`` is the stored text of the messages waiting for the next page (see ``take_flash``).
+    """
 
     token: str
     csrf: str
@@ -81,6 +85,21 @@ class SignedIn:
     display_name: str
     created_at: datetime
     expires_at: datetime
+    flash: str | None = None
+
+
+FLASH_KINDS = frozenset({"success", "info", "warning", "error"})
+# A message is one sentence or two that writ wrote; a page shows at most a few of them.
+FLASH_MAX_TEXT = 1000
+FLASH_MAX_MESSAGES = 5
+
+
+@dataclass(frozen=True)
+class Flash:
+    """A one-time message for the next page of a session ("Case 2026-0001 opened")."""
+
+    kind: str
+    text: str
 
 
 def _now() -> datetime:
@@ -317,8 +336,61 @@ def current(svc: Services, token: str, *, now: datetime | None = None) -> Signed
         acr=row["acr"],
     )
     return SignedIn(
-        token, row["csrf"], actor, user.display_name, created, created + ABSOLUTE_TIMEOUT
+        token,
+        row["csrf"],
+        actor,
+        user.display_name,
+        created,
+        created + ABSOLUTE_TIMEOUT,
+        flash=row["flash"],
     )
+
+
+def add_flash(svc: Services, signed_in: SignedIn, text: str, kind: str = "success") -> None:
+    """Keep a message in the session for its next page, which shows it once.
+
+    The message stays on the server, in the session's row: nothing in the address or a cookie
+    carries it, so no one can put words in writ's banners with a link.
+    """
+    if kind not in FLASH_KINDS:
+        raise ValueError(f"flash kind {kind!r} is not one of {sorted(FLASH_KINDS)}")
+    message = {"kind": kind, "text": text[:FLASH_MAX_TEXT]}
+    session_id = _token_id(signed_in.token)
+    with svc.store.transaction() as session:
+        found = session.execute(
+            select(web_sessions.c.flash).where(web_sessions.c.id == session_id).with_for_update()
+        ).first()
+        if found is None:
+            return
+        waiting = json.loads(found.flash) if found.flash else []
+        waiting = [*waiting, message][-FLASH_MAX_MESSAGES:]
+        session.execute(
+            update(web_sessions)
+            .where(web_sessions.c.id == session_id)
+            .values(flash=json.dumps(waiting, ensure_ascii=False))
+        )
+
+
+def take_flash(svc: Services, signed_in: SignedIn) -> list[Flash]:
+    """The messages waiting for this page, taken so that no other page shows them again.
+
+    Taking is a compare-and-set on the text read with the session: of two pages loaded at once,
+    one shows the messages and the other nothing.
+    """
+    if not signed_in.flash:
+        return []
+    with svc.store.transaction() as session:
+        taken = session.execute(
+            update(web_sessions)
+            .where(
+                web_sessions.c.id == _token_id(signed_in.token),
+                web_sessions.c.flash == signed_in.flash,
+            )
+            .values(flash=None)
+        )
+    if not taken.rowcount:  # type: ignore[attr-defined]
+        return []
+    return [Flash(m["kind"], m["text"]) for m in json.loads(signed_in.flash)]
 
 
 def end_session(svc: Services, token: str, reason: str) -> None:

@@ -7,12 +7,12 @@ from datetime import date, timedelta
 from pathlib import Path as FilePath
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
-from starlette.responses import RedirectResponse, Response
+from fastapi import APIRouter, File, Form, Path, Request, UploadFile
+from starlette.responses import Response
 
 from writ.cases import service as case_service
 from writ.web.guard import FormSession, PageSession, Svc
-from writ.web.templating import render
+from writ.web.templating import render, see_other
 
 router = APIRouter(include_in_schema=False)
 CaseId = Annotated[str, Path(max_length=64)]
@@ -24,11 +24,11 @@ def evidence_files(request: Request) -> case_service.FileEvidenceStore:
     return case_service.FileEvidenceStore(root)
 
 
-def _back(case_id: str, note: str = "", anchor: str = "") -> Response:
-    target = f"/cases/{case_id}"
-    if note:
-        target += f"?note={note}"
-    return RedirectResponse(target + (f"#{anchor}" if anchor else ""), status_code=303)
+def _back(
+    request: Request, case_id: str, note: str, anchor: str = "", kind: str = "success"
+) -> Response:
+    target = f"/cases/{case_id}" + (f"#{anchor}" if anchor else "")
+    return see_other(request, target, note, kind)
 
 
 @router.get("/cases")
@@ -46,13 +46,14 @@ def case_list(request: Request, session: PageSession, svc: Svc) -> Response:
 
 @router.post("/cases")
 def open_case(
+    request: Request,
     session: FormSession,
     svc: Svc,
     title: Annotated[str, Form(max_length=500)] = "",
     type: Annotated[str, Form(max_length=64)] = "investigation",
 ) -> Response:
     case = case_service.open_case(svc, session.actor, type=type, title=title.strip())
-    return _back(case.id, note=f"Case {case.number} opened")
+    return _back(request, case.id, f"Case {case.number} opened.")
 
 
 @router.get("/cases/{case_id}")
@@ -61,8 +62,6 @@ def case_page(
     session: PageSession,
     svc: Svc,
     case_id: CaseId,
-    note: Annotated[str, Query(max_length=300)] = "",
-    alert: Annotated[str, Query(max_length=500)] = "",
 ) -> Response:
     actor = session.actor
     view = case_service.get_case(svc, actor, case_id)
@@ -77,8 +76,6 @@ def case_page(
         evidence=case_service.case_evidence(svc, actor, case_id),
         timeline=case_service.case_timeline(svc, actor, case_id),
         notes=case_service.list_notes(svc, actor, case_id=case_id),
-        note=note,
-        alert=alert,
         retain_default=(date.today() + timedelta(days=365 * 7)).isoformat(),
     )
 
@@ -107,8 +104,9 @@ async def add_evidence(
         files=evidence_files(request),
     )
     return _back(
+        request,
         case_id,
-        note=f"Evidence {item.filename} stored with SHA-256 {item.sha256}",
+        f"Evidence {item.filename} stored with SHA-256 {item.sha256}.",
         anchor="evidence",
     )
 
@@ -126,12 +124,15 @@ def verify_evidence(
             svc, session.actor, evidence_id, evidence_files(request)
         )
     except case_service.EvidenceIntegrityError as broken:
-        return RedirectResponse(f"/cases/{case_id}?alert={broken}#evidence", status_code=303)
-    return _back(case_id, note=f"Verified: the content still hashes to {digest}", anchor="evidence")
+        return _back(request, case_id, str(broken), anchor="evidence", kind="error")
+    return _back(
+        request, case_id, f"Verified: the content still hashes to {digest}.", anchor="evidence"
+    )
 
 
 @router.post("/cases/{case_id}/tasks")
 def add_task(
+    request: Request,
     session: FormSession,
     svc: Svc,
     case_id: CaseId,
@@ -141,15 +142,16 @@ def add_task(
     case_service.create_task(
         svc, session.actor, case_id, title, assignee=session.actor.user, due=due or None
     )
-    return _back(case_id, note="Task added", anchor="tasks")
+    return _back(request, case_id, "Task added.", anchor="tasks")
 
 
 @router.post("/cases/{case_id}/notes")
 def add_note(
+    request: Request,
     session: FormSession,
     svc: Svc,
     case_id: CaseId,
     body: Annotated[str, Form(max_length=20000)] = "",
 ) -> Response:
     case_service.add_case_note(svc, session.actor, case_id, body)
-    return _back(case_id, note="Note added", anchor="notes")
+    return _back(request, case_id, "Note added.", anchor="notes")

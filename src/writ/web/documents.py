@@ -5,17 +5,16 @@ gate a claim triggers), and family links declared on the case."""
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from starlette.datastructures import FormData
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from writ.lifecycle import service as lc
 from writ.lifecycle.service.forms import DocumentField, DocumentKind, document_kinds
 from writ.service.auth import SignedIn
 from writ.web.guard import FormSession, PageSession, Svc
-from writ.web.templating import render
+from writ.web.templating import render, see_other
 
 router = APIRouter(include_in_schema=False)
 CaseId = Annotated[str, Path(max_length=64)]
@@ -90,7 +89,6 @@ def _documents_page(
     case_id: str,
     *,
     kind: str = "",
-    note: str = "",
     error: str = "",
     form: dict[str, Any] | None = None,
     status_code: int = 200,
@@ -110,7 +108,6 @@ def _documents_page(
         fields=form_order(KINDS[kind]) if kind else [],
         label=label,
         hints=HINTS,
-        note=note,
         error=error,
         form=form or {},
     )
@@ -123,9 +120,8 @@ def documents_page(
     svc: Svc,
     case_id: CaseId,
     kind: Annotated[str, Query(max_length=32)] = "",
-    note: Annotated[str, Query(max_length=300)] = "",
 ) -> Response:
-    return _documents_page(request, session, svc, case_id, kind=kind, note=note)
+    return _documents_page(request, session, svc, case_id, kind=kind)
 
 
 @router.post("/immigration/{case_id}/documents")
@@ -150,14 +146,14 @@ async def add_document(
             form=kept,
             status_code=422,
         )
-    note = quote(f"{doc.title} {doc.id} filed")
-    return RedirectResponse(
-        f"/immigration/{case_id}/documents?note={note}#on-file", status_code=303
+    return see_other(
+        request, f"/immigration/{case_id}/documents#on-file", f"{doc.title} {doc.id} filed."
     )
 
 
 @router.post("/immigration/{case_id}/documents/{document_id}/revoke")
 def revoke_document(
+    request: Request,
     session: FormSession,
     svc: Svc,
     case_id: CaseId,
@@ -165,9 +161,8 @@ def revoke_document(
     reason: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     doc = lc.revoke_document(svc, session.actor, case_id, document_id, reason)
-    note = quote(f"{doc.title} {doc.id} revoked")
-    return RedirectResponse(
-        f"/immigration/{case_id}/documents?note={note}#on-file", status_code=303
+    return see_other(
+        request, f"/immigration/{case_id}/documents#on-file", f"{doc.title} {doc.id} revoked."
     )
 
 
@@ -179,7 +174,6 @@ def _claims_page(
     session: SignedIn,
     svc: Svc,
     case_id: str,
-    note: str = "",
     error: str = "",
     status_code: int = 200,
 ) -> Response:
@@ -197,7 +191,6 @@ def _claims_page(
         rules=[r for r in lc.list_rules() if r.id in CLAIM_RULES],
         gate_now=lc.check_action(svc, actor, case_id, ENFORCEMENT_CHECK),
         checked_action=ENFORCEMENT_CHECK,
-        note=note,
         error=error,
     )
 
@@ -208,15 +201,12 @@ def claims_page(
     session: PageSession,
     svc: Svc,
     case_id: CaseId,
-    note: Annotated[str, Query(max_length=300)] = "",
 ) -> Response:
-    return _claims_page(request, session, svc, case_id, note)
+    return _claims_page(request, session, svc, case_id)
 
 
-def _claim_done(case_id: str, note: str) -> Response:
-    return RedirectResponse(
-        f"/immigration/{case_id}/claims?note={quote(note)}#claims", status_code=303
-    )
+def _claim_done(request: Request, case_id: str, note: str) -> Response:
+    return see_other(request, f"/immigration/{case_id}/claims#claims", note)
 
 
 @router.post("/immigration/{case_id}/claims")
@@ -231,7 +221,7 @@ def record_claim(
         claim = lc.record_citizenship_claim(svc, session.actor, case_id, basis=basis)
     except lc.ClaimError as problem:
         return _claims_page(request, session, svc, case_id, error=str(problem), status_code=422)
-    return _claim_done(case_id, f"Claim {claim.id} recorded: enforcement is stopped")
+    return _claim_done(request, case_id, f"Claim {claim.id} recorded: enforcement is stopped.")
 
 
 @router.post("/immigration/{case_id}/claims/{claim_id}/{step}")
@@ -252,7 +242,7 @@ def claim_step(
     except lc.ClaimError as problem:
         return _claims_page(request, session, svc, case_id, error=str(problem), status_code=422)
     state = claim.state.replace("_", " ")
-    return _claim_done(case_id, f"Claim {claim.id} is now {state}")
+    return _claim_done(request, case_id, f"Claim {claim.id} is now {state}.")
 
 
 # -- family links declared on the case -------------------------------------------------------
@@ -260,6 +250,7 @@ def claim_step(
 
 @router.post("/immigration/{case_id}/family")
 def add_family_link(
+    request: Request,
     session: FormSession,
     svc: Svc,
     case_id: CaseId,
@@ -279,5 +270,6 @@ def add_family_link(
         linked_case_id=linked_case_id.strip() or None,
         whereabouts=whereabouts.strip() or None,
     )
-    note = quote(f"Family link to {link.name} recorded")
-    return RedirectResponse(f"/immigration/{case_id}?note={note}#people", status_code=303)
+    return see_other(
+        request, f"/immigration/{case_id}#people", f"Family link to {link.name} recorded."
+    )

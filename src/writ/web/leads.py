@@ -4,17 +4,16 @@ one lead's page with its triage, conversion into a case and closing."""
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Path, Query, Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from writ.cases import service as case_service
 from writ.model.actor import Actor
 from writ.service import Services
 from writ.web import queues
 from writ.web.guard import FormSession, PageSession, Svc
-from writ.web.templating import render
+from writ.web.templating import render, see_other
 
 router = APIRouter(include_in_schema=False)
 LeadId = Annotated[str, Path(max_length=64)]
@@ -56,8 +55,8 @@ LEADS = queues.Queue(
 )
 
 
-def _to_lead(lead_id: str, note: str) -> Response:
-    return RedirectResponse(f"/leads/{lead_id}?note={quote(note)}", status_code=303)
+def _to_lead(request: Request, lead_id: str, note: str) -> Response:
+    return see_other(request, f"/leads/{lead_id}", note)
 
 
 @router.get("/leads")
@@ -70,7 +69,6 @@ def lead_list(
     page: Annotated[int, Query(ge=1, le=100000)] = 1,
     status: Annotated[str, Query(max_length=16)] = "",
     priority: Annotated[str, Query(max_length=16)] = "",
-    note: Annotated[str, Query(max_length=300)] = "",
 ) -> Response:
     shown = queues.view(
         LEADS,
@@ -80,11 +78,12 @@ def lead_list(
         page=page,
         filters={"status": status, "priority": priority},
     )
-    return render(request, "leads.html", session, title="Leads", shown=shown, note=note)
+    return render(request, "leads.html", session, title="Leads", shown=shown)
 
 
 @router.post("/leads")
 def take_lead(
+    request: Request,
     session: FormSession,
     svc: Svc,
     summary: Annotated[str, Form(max_length=4000)] = "",
@@ -93,7 +92,7 @@ def take_lead(
     if not source.strip():
         raise ValueError("source: say where the lead came from (phone, web form, agency …)")
     lead = case_service.take_lead(svc, session.actor, summary=summary, source=source.strip())
-    return _to_lead(lead.id, "Lead taken in")
+    return _to_lead(request, lead.id, "Lead taken in.")
 
 
 @router.get("/leads/{lead_id}")
@@ -102,7 +101,6 @@ def lead_page(
     session: PageSession,
     svc: Svc,
     lead_id: LeadId,
-    note: Annotated[str, Query(max_length=300)] = "",
 ) -> Response:
     lead = case_service.get_lead(svc, session.actor, lead_id)
     return render(
@@ -113,12 +111,12 @@ def lead_page(
         lead=lead,
         priorities=PRIORITIES,
         types=case_service.CASE_TYPES,
-        note=note,
     )
 
 
 @router.post("/leads/{lead_id}/triage")
 def triage(
+    request: Request,
     session: FormSession,
     svc: Svc,
     lead_id: LeadId,
@@ -129,11 +127,12 @@ def triage(
         svc, session.actor, lead_id, priority=priority, assignee=assignee.strip() or None
     )
     who = f", assigned to {lead.assignee}" if lead.assignee else ""
-    return _to_lead(lead.id, f"Triaged as {lead.priority} priority{who}")
+    return _to_lead(request, lead.id, f"Triaged as {lead.priority} priority{who}.")
 
 
 @router.post("/leads/{lead_id}/convert")
 def convert(
+    request: Request,
     session: FormSession,
     svc: Svc,
     lead_id: LeadId,
@@ -143,16 +142,17 @@ def convert(
     if not title.strip():
         raise ValueError(f"lead {lead_id}: title: give the new case a title")
     case = case_service.convert_lead(svc, session.actor, lead_id, title=title.strip(), type=type)
-    note = quote(f"Case {case.number} opened from lead {lead_id}")
-    return RedirectResponse(f"/cases/{case.id}?note={note}", status_code=303)
+    note = f"Case {case.number} opened from lead {lead_id}."
+    return see_other(request, f"/cases/{case.id}", note)
 
 
 @router.post("/leads/{lead_id}/close")
 def close(
+    request: Request,
     session: FormSession,
     svc: Svc,
     lead_id: LeadId,
     reason: Annotated[str, Form(max_length=4000)] = "",
 ) -> Response:
     case_service.close_lead(svc, session.actor, lead_id, reason)
-    return _to_lead(lead_id, "Lead closed")
+    return _to_lead(request, lead_id, "Lead closed.")

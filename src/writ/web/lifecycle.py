@@ -12,7 +12,7 @@ from starlette.responses import RedirectResponse, Response
 
 from writ.lifecycle import service as lc
 from writ.web.guard import FormSession, PageSession, Svc
-from writ.web.templating import render
+from writ.web.templating import render, see_other
 
 router = APIRouter(include_in_schema=False)
 
@@ -33,13 +33,12 @@ REQUESTED_ACTIONS = (
 CaseId = Annotated[str, Path(max_length=64)]
 
 
-def _back(case_id: str, attempt: int | None = None, note: str = "") -> Response:
-    target = f"/immigration/{case_id}"
+def _back(request: Request, case_id: str, attempt: int | None = None, note: str = "") -> Response:
+    """Back to the case page: showing the attempt's result (read from the case's history), or
+    with ``note`` shown once."""
     if attempt is not None:
-        target += f"?attempt={attempt}#result"
-    elif note:
-        target += f"?note={note}"
-    return RedirectResponse(target, status_code=303)
+        return RedirectResponse(f"/immigration/{case_id}?attempt={attempt}#result", status_code=303)
+    return see_other(request, f"/immigration/{case_id}", note)
 
 
 @router.get("/immigration")
@@ -62,6 +61,7 @@ def case_list(
 
 @router.post("/immigration")
 def open_case(
+    request: Request,
     session: FormSession,
     svc: Svc,
     subject_name: Annotated[str, Form(max_length=300)] = "",
@@ -83,7 +83,7 @@ def open_case(
         country_of_birth=country_of_birth.strip() or None,
         a_number_value=a_number.strip() or None,
     )
-    return _back(case.id, note="Case opened")
+    return _back(request, case.id, note="Case opened.")
 
 
 @router.get("/immigration/{case_id}")
@@ -93,7 +93,6 @@ def case_page(
     svc: Svc,
     case_id: CaseId,
     attempt: Annotated[int | None, Query(ge=1)] = None,
-    note: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
     file = lc.get_case(svc, session.actor, case_id)
     result = next((h for h in file.history if h.id == attempt), None)
@@ -105,7 +104,6 @@ def case_page(
         title=file.case.subject_name,
         file=file,
         result=result,
-        note=note,
         actions=REQUESTED_ACTIONS,
         overridden=overridden,
     )
@@ -113,6 +111,7 @@ def case_page(
 
 @router.post("/immigration/{case_id}/actions")
 def request_action(
+    request: Request,
     session: FormSession,
     svc: Svc,
     case_id: CaseId,
@@ -121,11 +120,12 @@ def request_action(
     if action not in REQUESTED_ACTIONS:
         raise ValueError(f"action: {action!r} is not one of {', '.join(REQUESTED_ACTIONS)}")
     result = lc.request_action(svc, session.actor, case_id, action)
-    return _back(case_id, result.attempt_id)
+    return _back(request, case_id, result.attempt_id)
 
 
 @router.post("/immigration/{case_id}/removal")
 def schedule_removal(
+    request: Request,
     session: FormSession,
     svc: Svc,
     case_id: CaseId,
@@ -139,13 +139,13 @@ def schedule_removal(
         itinerary=[{"flight": flight}] if flight else [],
     )
     result = lc.plan_removal(svc, session.actor, case_id, plan)
-    return _back(case_id, result.attempt_id)
+    return _back(request, case_id, result.attempt_id)
 
 
 @router.post("/immigration/{case_id}/removal/execute")
-def execute_removal(session: FormSession, svc: Svc, case_id: CaseId) -> Response:
+def execute_removal(request: Request, session: FormSession, svc: Svc, case_id: CaseId) -> Response:
     result = lc.execute_removal(svc, session.actor, case_id)
-    return _back(case_id, result.attempt_id)
+    return _back(request, case_id, result.attempt_id)
 
 
 @router.post("/immigration/{case_id}/overrides")
@@ -169,11 +169,12 @@ def override(
             title="Override refused",
             detail=str(refused),
         )
-    return _back(case_id, note=f"Override of {rule} recorded")
+    return _back(request, case_id, note=f"Override of {rule} recorded.")
 
 
 @router.post("/immigration/{case_id}/custody")
 def custody(
+    request: Request,
     session: FormSession,
     svc: Svc,
     case_id: CaseId,
@@ -187,7 +188,7 @@ def custody(
         result = lc.transfer_custody(svc, session.actor, case_id, facility)
     else:
         result = lc.release_from_custody(svc, session.actor, case_id, reason)
-    return _back(case_id, result.attempt_id)
+    return _back(request, case_id, result.attempt_id)
 
 
 @router.get("/immigration/{case_id}/photo")

@@ -5,23 +5,29 @@ needs a reason and is a judgement in the append-only log."""
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Path, Query, Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from writ.resolve import service as resolve_service
+from writ.search import service as search_service
 from writ.web.guard import FormSession, PageSession, Svc
-from writ.web.templating import render
+from writ.web.templating import render, see_other
 
 router = APIRouter(include_in_schema=False)
 EntityId = Annotated[str, Path(max_length=128)]
 
 
-def _back(entity_id: str, result: resolve_service.ChangeResult, what: str) -> Response:
+def _back(
+    request: Request, entity_id: str, result: resolve_service.ChangeResult, what: str
+) -> Response:
     moved = sum(1 for before, after in result.changes.values() if before != after)
-    note = f"{what} recorded as event {result.event_id}: {moved} record(s) changed subject"
-    return RedirectResponse(f"/subjects/{entity_id}/resolution?note={quote(note)}", status_code=303)
+    note = f"{what} recorded as event {result.event_id}: {moved} record(s) changed subject."
+    if result.kind == "merge":
+        # The page's subject may be the one merged away: follow its records.
+        went = {after for before, after in result.changes.values() if before == entity_id}
+        entity_id = went.pop() if len(went) == 1 else entity_id
+    return see_other(request, f"/subjects/{entity_id}/resolution", note)
 
 
 @router.get("/subjects/{entity_id}/resolution")
@@ -30,9 +36,17 @@ def resolution_page(
     session: PageSession,
     svc: Svc,
     entity_id: EntityId,
-    note: Annotated[str, Query(max_length=300)] = "",
+    find: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
     resolution = resolve_service.subject_resolution(svc, session.actor, entity_id)
+    # The merge picker: subjects from the store, by default those named like this one.
+    wanted = find.strip() or _name_of(resolution)
+    found = search_service.search(svc, session.actor, wanted, limit=10) if wanted else None
+    candidates = [
+        row
+        for row in (found.rows if found else [])
+        if row.kind == "subject" and row.id != resolution.subject_id
+    ]
     return render(
         request,
         "resolution.html",
@@ -40,12 +54,24 @@ def resolution_page(
         title=f"Subject {resolution.subject_id}",
         entity_id=entity_id,
         resolution=resolution,
-        note=note,
+        find=wanted,
+        candidates=candidates,
+        record_names={r.entity_id: f"{r.source} record {r.record_id}" for r in resolution.records},
     )
+
+
+def _name_of(resolution: resolve_service.SubjectResolution) -> str:
+    """The name of the subject's first record, without the birth date its caption carries."""
+    for record in resolution.records:
+        name = record.caption.split(" (born ")[0].strip()
+        if name and name != record.entity_id:
+            return name
+    return ""
 
 
 @router.post("/subjects/{entity_id}/merge")
 def merge(
+    request: Request,
     session: FormSession,
     svc: Svc,
     entity_id: EntityId,
@@ -59,11 +85,12 @@ def merge(
     if theirs.subject_id == mine.subject_id:
         raise ValueError(f"other: {other.strip()} is already in subject {mine.subject_id}")
     result = resolve_service.merge(svc, session.actor, mine.subject_id, theirs.subject_id, reason)
-    return _back(entity_id, result, f"Merge with {theirs.subject_id}")
+    return _back(request, entity_id, result, f"Merge with {theirs.subject_id}")
 
 
 @router.post("/subjects/{entity_id}/split")
 def split(
+    request: Request,
     session: FormSession,
     svc: Svc,
     entity_id: EntityId,
@@ -72,11 +99,12 @@ def split(
 ) -> Response:
     mine = resolve_service.subject_resolution(svc, session.actor, entity_id)
     result = resolve_service.split(svc, session.actor, mine.subject_id, records or [], reason)
-    return _back(entity_id, result, f"Split of {mine.subject_id}")
+    return _back(request, entity_id, result, f"Split of {mine.subject_id}")
 
 
 @router.post("/subjects/{entity_id}/undo")
 def undo(
+    request: Request,
     session: FormSession,
     svc: Svc,
     entity_id: EntityId,
@@ -84,4 +112,4 @@ def undo(
     reason: Annotated[str, Form(max_length=4000)] = "",
 ) -> Response:
     result = resolve_service.undo(svc, session.actor, event, reason)
-    return _back(entity_id, result, f"Undo of event {event}")
+    return _back(request, entity_id, result, f"Undo of event {event}")

@@ -6,21 +6,20 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated
-from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Path, Query, Request
-from starlette.responses import RedirectResponse, Response
+from fastapi import APIRouter, Form, Path, Request
+from starlette.responses import Response
 
 from writ.lifecycle import service as lc
 from writ.web.guard import FormSession, PageSession, Svc
-from writ.web.templating import render
+from writ.web.templating import render, see_other
 
 router = APIRouter(include_in_schema=False)
 PlanId = Annotated[str, Path(max_length=64)]
 
 
-def _to_plan(plan_id: str, note: str) -> Response:
-    return RedirectResponse(f"/operations/{plan_id}?note={quote(note)}", status_code=303)
+def _to_plan(request: Request, plan_id: str, note: str) -> Response:
+    return see_other(request, f"/operations/{plan_id}", note + ".")
 
 
 @router.get("/operations")
@@ -28,7 +27,6 @@ def plan_list(
     request: Request,
     session: PageSession,
     svc: Svc,
-    note: Annotated[str, Query(max_length=300)] = "",
 ) -> Response:
     return render(
         request,
@@ -37,12 +35,12 @@ def plan_list(
         title="Operation plans",
         plans=lc.list_operation_plans(svc, session.actor),
         cases=lc.list_cases(svc, session.actor),
-        note=note,
     )
 
 
 @router.post("/operations")
 def create_plan(
+    request: Request,
     session: FormSession,
     svc: Svc,
     title: Annotated[str, Form(max_length=300)] = "",
@@ -66,7 +64,7 @@ def create_plan(
         case_ids=case_ids,
         sensitive_location=sensitive_location,
     )
-    return _to_plan(plan.id, f"Plan drafted with {len(plan.cases)} cases")
+    return _to_plan(request, plan.id, f"Plan drafted with {len(plan.cases)} cases")
 
 
 @router.get("/operations/{plan_id}")
@@ -75,7 +73,6 @@ def plan_page(
     session: PageSession,
     svc: Svc,
     plan_id: PlanId,
-    note: Annotated[str, Query(max_length=300)] = "",
 ) -> Response:
     plan = lc.get_operation_plan(svc, session.actor, plan_id)
     names = {c.id: c for c in lc.list_cases(svc, session.actor)}
@@ -87,21 +84,21 @@ def plan_page(
         plan=plan,
         names=names,
         rules={r.id: r for r in lc.list_rules()},
-        note=note,
     )
 
 
 @router.post("/operations/{plan_id}/approve")
-def approve(session: FormSession, svc: Svc, plan_id: PlanId) -> Response:
+def approve(request: Request, session: FormSession, svc: Svc, plan_id: PlanId) -> Response:
     plan = lc.approve_operation_plan(svc, session.actor, plan_id)
     excluded = [c for c in plan.cases if c.status == "excluded"]
     cleared = len(plan.cases) - len(excluded)
     note = f"Plan approved: {cleared} case(s) cleared the gates, {len(excluded)} excluded"
-    return _to_plan(plan_id, note)
+    return _to_plan(request, plan_id, note)
 
 
 @router.post("/operations/{plan_id}/cases/{case_id}/execute")
 def execute(
+    request: Request,
     session: FormSession,
     svc: Svc,
     plan_id: PlanId,
@@ -112,4 +109,4 @@ def execute(
         note = f"Case {case_id} blocked at execution by {', '.join(result.evaluation.fired())}"
     else:
         note = f"Case {case_id} executed: every gate clear"
-    return _to_plan(plan_id, note)
+    return _to_plan(request, plan_id, note)

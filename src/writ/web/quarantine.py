@@ -5,17 +5,16 @@ source's current mapping."""
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query, Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from writ.ingest import service as ingest_service
 from writ.model.actor import Actor
 from writ.service import Services
 from writ.web import queues
 from writ.web.guard import FormSession, PageSession, Svc
-from writ.web.templating import render
+from writ.web.templating import render, see_other
 
 router = APIRouter(include_in_schema=False)
 SourceName = Annotated[str, Path(max_length=128)]
@@ -63,7 +62,7 @@ def _queue(source: str) -> queues.Queue:
 def _summary(result: ingest_service.RetrySummary) -> str:
     return (
         f"Retried: {len(result.released)} released, {len(result.superseded)} superseded by a "
-        f"later row, {len(result.still_open)} still open"
+        f"later row, {len(result.still_open)} still open."
     )
 
 
@@ -78,7 +77,6 @@ def quarantine_list(
     page: Annotated[int, Query(ge=1, le=100000)] = 1,
     status: Annotated[str, Query(max_length=16)] = "open",
     reason: Annotated[str, Query(max_length=128)] = "",
-    note: Annotated[str, Query(max_length=300)] = "",
 ) -> Response:
     queue = _queue(source)
     shown = queues.view(
@@ -96,15 +94,13 @@ def quarantine_list(
         title=f"Quarantine of {source}",
         source=source,
         shown=shown,
-        note=note,
     )
 
 
 @router.post("/admin/sources/{source}/quarantine/retry")
-def retry_source(session: FormSession, svc: Svc, source: SourceName) -> Response:
+def retry_source(request: Request, session: FormSession, svc: Svc, source: SourceName) -> Response:
     result = ingest_service.retry_quarantine(svc, session.actor, source=source)
-    target = f"/admin/sources/{source}/quarantine?note={quote(_summary(result))}"
-    return RedirectResponse(target, status_code=303)
+    return see_other(request, f"/admin/sources/{source}/quarantine", _summary(result))
 
 
 @router.get("/admin/quarantine/{entry_id}")
@@ -113,7 +109,6 @@ def quarantine_entry(
     session: PageSession,
     svc: Svc,
     entry_id: EntryId,
-    note: Annotated[str, Query(max_length=300)] = "",
 ) -> Response:
     entry = ingest_service.show_quarantine(svc, session.actor, entry_id)
     return render(
@@ -122,12 +117,10 @@ def quarantine_entry(
         session,
         title=f"Quarantined row {entry_id}",
         entry=entry,
-        note=note,
     )
 
 
 @router.post("/admin/quarantine/{entry_id}/retry")
-def retry_entry(session: FormSession, svc: Svc, entry_id: EntryId) -> Response:
+def retry_entry(request: Request, session: FormSession, svc: Svc, entry_id: EntryId) -> Response:
     result = ingest_service.retry_quarantine(svc, session.actor, entry_ids=[entry_id])
-    target = f"/admin/quarantine/{entry_id}?note={quote(_summary(result))}"
-    return RedirectResponse(target, status_code=303)
+    return see_other(request, f"/admin/quarantine/{entry_id}", _summary(result))

@@ -11,9 +11,11 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
+from writ.service import auth
 from writ.service.auth import SignedIn
+from writ.web import plain
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -90,6 +92,8 @@ def script_json(value: Any) -> Markup:
 
 
 templates.env.filters["script_json"] = script_json
+templates.env.filters.update(plain.FILTERS)
+templates.env.tests.update(plain.TESTS)
 templates.env.globals.update(
     role_names=ROLE_NAMES,
     purpose_names=PURPOSE_NAMES,
@@ -99,6 +103,25 @@ templates.env.globals.update(
 )
 
 
+def flash(request: Request, text: str, kind: str = "success") -> None:
+    """Show ``text`` once, on the next page this session loads (after a redirect).
+
+    The message is kept in the server-side session, never in the address: a link cannot put
+    words in writ's banners. ``kind`` is success, info, warning or error.
+    """
+    session: SignedIn | None = getattr(request.state, "session", None)
+    if session is None:
+        raise RuntimeError("flash() needs the page's session (PageSession or FormSession)")
+    auth.add_flash(request.app.state.services, session, text, kind)
+
+
+def see_other(request: Request, target: str, note: str = "", kind: str = "success") -> Response:
+    """A 303 to ``target`` (a path of this site), with ``note`` shown once on that page."""
+    if note:
+        flash(request, note, kind)
+    return RedirectResponse(target, status_code=303)
+
+
 def render(
     request: Request,
     template: str,
@@ -106,12 +129,20 @@ def render(
     status_code: int = 200,
     **context: Any,
 ) -> Response:
-    """A page. ``session`` fills the header: user, unit and the purpose of use."""
+    """A page. ``session`` fills the header: user, unit and the purpose of use; the messages
+    the session kept for its next page are shown on this one, once."""
     svc = request.app.state.services
     demo = bool(getattr(request.app.state, "demo", False))
+    flashes = auth.take_flash(svc, session) if session is not None else []
     return templates.TemplateResponse(
         request,
         template,
-        {"session": session, "demo": demo, "store": svc.store.dialect, **context},
+        {
+            "session": session,
+            "demo": demo,
+            "store": svc.store.dialect,
+            "flashes": flashes,
+            **context,
+        },
         status_code=status_code,
     )

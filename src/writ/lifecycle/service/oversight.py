@@ -41,10 +41,17 @@ class OverdueReport:
     items: list[OverdueItem]
 
 
+ALL_UNITS = "*"
+
+
 def overdue_items(svc: Services, actor: Actor, *, unit: str | None = None) -> list[OverdueItem]:
-    """Every overdue clock on open cases (of ``unit`` if given), most overdue first."""
+    """Every overdue clock on open cases (of ``unit`` if given), most overdue first.
+
+    The report of every unit is for oversight and legal; a supervisor gets their own unit's.
+    """
     endings = default_rule_book().lifecycle.endings
-    with svc.operation(actor, "read", Resource("lifecycle-report", unit or "*")) as op:
+    scope = unit or ALL_UNITS
+    with svc.operation(actor, "read", Resource("lifecycle-report", scope, scope)) as op:
         now = now_utc()
         query = select(immigration_cases).where(immigration_cases.c.state.not_in(sorted(endings)))
         if unit is not None:
@@ -71,8 +78,14 @@ def overdue_items(svc: Services, actor: Actor, *, unit: str | None = None) -> li
 
 
 def overdue_report(svc: Services, actor: Actor) -> OverdueReport:
-    """Counts of overdue items by clock and unit, with the items, for oversight staff."""
-    items = overdue_items(svc, actor)
+    """Counts of overdue items by clock and unit, with the items: of every unit for oversight
+    and legal, of their own unit for a supervisor."""
+    own = Resource("lifecycle-report", actor.unit, actor.unit)
+    everywhere = svc.policy.decide(
+        actor, "read", Resource("lifecycle-report", ALL_UNITS, ALL_UNITS)
+    )
+    narrowed = not everywhere.allowed and svc.policy.decide(actor, "read", own).allowed
+    items = overdue_items(svc, actor, unit=actor.unit if narrowed else None)
     return OverdueReport(
         generated_at=now_utc(),
         by_clock=dict(Counter(i.clock for i in items)),

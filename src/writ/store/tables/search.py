@@ -1,4 +1,5 @@
-"""Search index: the distinct name keys, and one row per name of an entity pointing at its key.
+"""Search index: the distinct name keys, one row per name of an entity pointing at its key, and
+one row per immigration case naming its person.
 
 A key is a name folded to ASCII, lower-cased, its words sorted, plus a metaphone code per word.
 Many people share a name, so fuzzy matching runs over the distinct keys, then joins to the names.
@@ -28,4 +29,17 @@ search_names = Table(
     Column("key_id", _Id, nullable=False),
     Index("ix_search_names_entity", "entity_id"),
     Index("ix_search_names_key", "key_id"),
+)
+
+# The person named on each immigration case, so one search finds people who exist only on a
+# case (no record of any source). A case's name never changes after it is opened.
+search_case_names = Table(
+    "search_case_names",
+    metadata,
+    Column("id", _Id, primary_key=True, autoincrement=True),
+    Column("case_id", String(32), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("key_id", _Id, nullable=False),
+    Index("ix_search_case_names_case", "case_id"),
+    Index("ix_search_case_names_key", "key_id"),
 )

@@ -1,11 +1,11 @@
 """Web tables: server-side sessions of signed-in people.
 
 The session token itself is never stored: ``id`` is its SHA-256, so a copy of the database does
-not let anyone act as a signed-in user. Failed sign-ins (for the lockout) are read from the
-audit ledger, which already records every one.
+not let anyone act as a signed-in user. A session also keeps the messages its next page shows
+once ("Case opened"): writ never reads a message from the address.
 """
 
-from sqlalchemy import Column, Index, String, Table
+from sqlalchemy import Column, Index, String, Table, Text
 
 from writ.store.tables.base import metadata
 
@@ -24,5 +24,7 @@ web_sessions = Table(
     Column("last_seen_at", String(32), nullable=False),
     Column("ended_at", String(32)),
     Column("end_reason", String(32)),
+    # The one-time messages of the next page (JSON list of {kind, text}), taken when shown.
+    Column("flash", Text),
     Index("ix_web_sessions_user", "username"),
 )
