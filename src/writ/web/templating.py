@@ -16,6 +16,7 @@ from starlette.responses import RedirectResponse, Response
 from writ.service import auth
 from writ.service.auth import SignedIn
 from writ.web import plain
+from writ.web.forms import form_for
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -100,6 +101,7 @@ templates.env.globals.update(
     url_with=url_with,
     nav_links=nav_links,
     now_date=lambda: date.today().isoformat(),
+    form_for=form_for,
 )
 
 
@@ -141,6 +143,7 @@ def render(
             "session": session,
             "demo": demo,
             "store": svc.store.dialect,
+            "form_state": getattr(request.state, "form_state", None),
             "flashes": flashes,
             **context,
         },
