@@ -244,3 +244,21 @@ def test_review_precision_counts_items_whose_subjects_share_a_real_person() -> N
     assert share == 0.75
     assert precision == 2 / 3
     assert review_figures(truth, 4, []) == (0.0, 0.0)
+
+
+def test_the_splink_peers_run_on_the_ingested_records(services: Services, tmp_path: Path) -> None:
+    from splink_peers import splink_textbook, splink_tuned
+    from writ.resolve.records import load_people
+
+    data = generate(tmp_path / "peers", part="dev", people=150)
+    for mapping in data.mappings.values():
+        ingest(services, CUSTODIAN, mapping)
+    with services.store.transaction() as session:
+        records = [p.record for p in load_people(session)]
+    truth = Truth({entity_id(t.source, t.record_id, t.entity): t.person_id for t in data.truth})
+    for peer in (splink_textbook, splink_tuned):
+        clusters, compared, note = peer(records)
+        members = [uid for cluster in clusters for uid in cluster]
+        assert sorted(members) == sorted(r.uid for r in records), peer.__name__
+        assert compared > 0 and note
+        assert score(truth, clusters).f1 > 0.5, peer.__name__
