@@ -150,7 +150,7 @@ def world(services):
         "/leads/": {"lead_id": lead.id},
         "/subjects/": {"entity_id": "p1"},
         "/review/": {"match_id": "1"},
-        "/audit/": {"seq": "1"},
+        "/audit/": {"seq": "1", "fmt": "csv"},
         "/admin/": {"source": "test-source", "entry_id": "1"},
     }
 

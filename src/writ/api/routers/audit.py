@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
 from writ.api.deps import CurrentActor, Page, PageParams, Svc
+from writ.api.fields import LINE
 from writ.service import audit as audit_service
 
 router = APIRouter(tags=["audit"])
@@ -56,17 +58,82 @@ class InclusionProof(BaseModel):
     verified_by_server: bool
 
 
-@router.get("/audit/entries", response_model=Page[AuditEntry], summary="Newest entries first")
-def list_entries(svc: Svc, actor: CurrentActor, paging: PageParams) -> Page[AuditEntry]:
+TIMESTAMP = r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z?)?$"
+
+
+class AuditQuery:
+    """The filters of the audit log, as query parameters (all optional, all combined)."""
+
+    def __init__(
+        self,
+        actor: Annotated[str, Query(max_length=128, pattern=LINE, description="User name.")] = "",
+        action: Annotated[
+            str,
+            Query(max_length=64, pattern=LINE, description="Exact, or `kind.` for a prefix."),
+        ] = "",
+        object_type: Annotated[str, Query(max_length=32, pattern=LINE)] = "",
+        object_id: Annotated[str, Query(max_length=256, pattern=LINE)] = "",
+        outcome: Annotated[
+            Literal["", "ok", "denied", "refused", "blocked", "failed", "alert", "not-found"],
+            Query(),
+        ] = "",
+        since: Annotated[
+            str,
+            Query(pattern=TIMESTAMP, description="UTC, inclusive: 2025-06-30 or 2025-06-30T14:00."),
+        ] = "",
+        until: Annotated[str, Query(pattern=TIMESTAMP, description="UTC, exclusive.")] = "",
+        text: Annotated[
+            str,
+            Query(max_length=200, pattern=LINE, description="Words in the details or object id."),
+        ] = "",
+    ) -> None:
+        self.where = audit_service.AuditFilter(
+            actor=actor,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            outcome=outcome,
+            since=since,
+            until=until,
+            text=text,
+        )
+
+
+Filters = Annotated[AuditQuery, Depends()]
+
+
+@router.get(
+    "/audit/entries",
+    response_model=Page[AuditEntry],
+    summary="Entries matching the filters, newest first, with the total",
+)
+def list_entries(
+    svc: Svc, actor: CurrentActor, paging: PageParams, filters: Filters
+) -> Page[AuditEntry]:
     before = int(paging.cursor) if paging.cursor else None
-    rows = audit_service.entries(svc, actor, limit=paging.limit, before=before)
-    last = rows[-1]["seq"] if rows else None
-    more = len(rows) == paging.limit and last is not None and last > 1
+    found = audit_service.search(svc, actor, filters.where, limit=paging.limit, before=before)
     return Page[AuditEntry](
-        items=[AuditEntry(**row) for row in rows],
+        items=[AuditEntry(**row) for row in found.rows],
         limit=paging.limit,
-        next=str(last) if more else None,
+        next=str(found.older) if found.older is not None else None,
+        total=found.total,
     )
+
+
+@router.get(
+    "/audit/export",
+    summary="Every entry matching the filters, oldest first, as CSV or JSON Lines (audited)",
+    responses={200: {"content": {"text/csv": {}, "application/x-ndjson": {}}}},
+)
+def export_entries(
+    svc: Svc,
+    actor: CurrentActor,
+    filters: Filters,
+    format: Annotated[Literal["csv", "jsonl"], Query()] = "jsonl",
+) -> StreamingResponse:
+    lines = audit_service.export(svc, actor, filters.where, format)
+    media = "text/csv; charset=utf-8" if format == "csv" else "application/x-ndjson; charset=utf-8"
+    return StreamingResponse(lines, media_type=media)
 
 
 @router.get(
