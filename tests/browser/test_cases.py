@@ -33,7 +33,7 @@ def test_add_evidence_and_verify_it(visit, live_writ, tmp_path):
     photo = tmp_path / "ledger-page-12.txt"
     photo.write_bytes(b"Ledger page 12: payments to the print shop, March.\n")
     digest = hashlib.sha256(photo.read_bytes()).hexdigest()
-    page.set_input_files("#evidence-file", str(photo))
+    page.set_input_files("#evidence-content", str(photo))
     page.fill("#evidence-description", "Photographed ledger page")
     visit.submit("button:has-text('Add evidence')")
     assert digest in page.inner_text("[data-testid=note]")

@@ -57,6 +57,7 @@ from writ.store.tables.cases import (
     notifications,
     tasks,
 )
+from writ.store.tables.core import statements
 
 __all__ = [
     "CASE_TYPES",
@@ -403,6 +404,10 @@ def add_subject(
         raise ValueError(f"role {role!r} is not one of {list(ROLES_ON_CASE)}")
     with svc.operation(actor, "update", audit_action="case.add_subject") as op:
         require(svc, actor, "read", person_resource(op.session, entity_id))
+        if not op.session.execute(
+            select(statements.c.id).where(statements.c.entity_id == entity_id).limit(1)
+        ).first():
+            raise NotFound(f"no person {entity_id} in the records")
         case = load_case(op.session, case_id)
         op.authorize(case.resource())
         if op.session.execute(
@@ -743,6 +748,25 @@ def create_task(
         )
         op.details.update(task=task_id, assignee=assignee, due=due)
         return Task(task_id, case_id, title.strip(), assignee, due, "open")
+
+
+def case_tasks(svc: Services, actor: Actor, case_id: str) -> list[Task]:
+    """Every task on a case, open ones first (soonest due first), then done and cancelled."""
+    with svc.operation(actor, "read", audit_action="task.list") as op:
+        case = load_case(op.session, case_id)
+        op.authorize(case.resource("task"))
+        rows = op.session.execute(
+            select(tasks)
+            .where(tasks.c.case_id == case_id)
+            .order_by(
+                tasks.c.status.in_(("done", "cancelled")),
+                tasks.c.due.is_(None),
+                tasks.c.due,
+                tasks.c.created_at,
+            )
+        ).all()
+        op.details["count"] = len(rows)
+        return [_task(r) for r in rows]
 
 
 def get_task(svc: Services, actor: Actor, task_id: str) -> Task:

@@ -11,6 +11,7 @@ from fastapi import APIRouter, File, Form, Path, Request, UploadFile
 from starlette.responses import Response
 
 from writ.cases import service as case_service
+from writ.service.permissions import may
 from writ.web.forms import FieldErrors, parse_date
 from writ.web.guard import FormSession, PageSession, Svc
 from writ.web.templating import render, see_other
@@ -67,6 +68,14 @@ def case_page(
     actor = session.actor
     view = case_service.get_case(svc, actor, case_id)
     tasks = [t for t in case_service.my_queue(svc, actor).tasks if t.case_id == case_id]
+    case = view.case
+    # Which forms this person may use: the policy's answer, not a copy in the template.
+    can = {
+        "update": may(svc, actor, "update", case.resource()),
+        "add_evidence": may(svc, actor, "create", case.resource("evidence")),
+        "update_tasks": may(svc, actor, "update", case.resource("task")),
+        "export": may(svc, actor, "export", case.resource()),
+    }
     return render(
         request,
         "case.html",
@@ -74,6 +83,9 @@ def case_page(
         title=view.case.title,
         view=view,
         tasks=tasks,
+        all_tasks=case_service.case_tasks(svc, actor, case_id),
+        can=can,
+        roles_on_case=[(r, r.capitalize()) for r in case_service.ROLES_ON_CASE],
         evidence=case_service.case_evidence(svc, actor, case_id),
         timeline=case_service.case_timeline(svc, actor, case_id),
         notes=case_service.list_notes(svc, actor, case_id=case_id),
@@ -91,9 +103,12 @@ async def add_evidence(
     description: Annotated[str, Form(max_length=2000)] = "",
     retain_until: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
+    keep_until = parse_date("retain_until", retain_until, required=True)
+    if not description.strip():
+        raise FieldErrors(description="Say what the item is.")
     data = await content.read(MAX_EVIDENCE_BYTES + 1)
     if len(data) > MAX_EVIDENCE_BYTES:
-        raise ValueError(f"evidence {content.filename}: larger than 50 MB")
+        raise FieldErrors(content=f"{content.filename} is larger than 50 MB.")
     item = case_service.add_evidence(
         svc,
         session.actor,
@@ -101,7 +116,7 @@ async def add_evidence(
         data,
         filename=content.filename or "upload",
         description=description.strip(),
-        retain_until=retain_until,
+        retain_until=keep_until or "",
         files=evidence_files(request),
     )
     return _back(
@@ -119,16 +134,18 @@ def verify_evidence(
     svc: Svc,
     case_id: CaseId,
     evidence_id: Annotated[str, Path(max_length=64)],
+    back: Annotated[str, Form(pattern="^(case|item)$")] = "case",
 ) -> Response:
+    anchor = "evidence"
+    if back == "item":
+        case_id, anchor = f"{case_id}/evidence/{evidence_id}", "chain"
     try:
         digest = case_service.verify_evidence(
             svc, session.actor, evidence_id, evidence_files(request)
         )
     except case_service.EvidenceIntegrityError as broken:
-        return _back(request, case_id, str(broken), anchor="evidence", kind="error")
-    return _back(
-        request, case_id, f"Verified: the content still hashes to {digest}.", anchor="evidence"
-    )
+        return _back(request, case_id, str(broken), anchor=anchor, kind="error")
+    return _back(request, case_id, f"Verified: the content still hashes to {digest}.", anchor)
 
 
 @router.post("/cases/{case_id}/tasks")

@@ -32,6 +32,7 @@ from writ.web import (
     search,
     signin,
     subjects,
+    workspace,
 )
 from writ.web.templating import render
 
@@ -53,6 +54,7 @@ ROUTED = (
     oidc,
     home,
     cases,
+    workspace,
     leads,
     merge,
     subjects,
