@@ -10,6 +10,8 @@ import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,6 +46,38 @@ class EvidenceStore(Protocol):
 
     def get(self, sha256: str) -> bytes: ...
 
+    def has(self, sha256: str) -> bool: ...
+
+    def discard(self, sha256: str) -> None: ...
+
+
+@contextmanager
+def stored_if_committed(
+    files: EvidenceStore, rows: Callable[[str], bool]
+) -> Iterator[Callable[[bytes], str]]:
+    """A ``put`` for content that a row committed in the block names; if the block fails (a
+    refusal, a value the store rejects, a failed commit), the files it added are taken away
+    again, unless a committed row names them meanwhile (``rows(sha256)``): a failed request
+    leaves no file without its row behind.
+    """
+    added: list[str] = []
+
+    def put(content: bytes) -> str:
+        digest = hashlib.sha256(content).hexdigest()
+        fresh = not files.has(digest)
+        files.put(content)
+        if fresh:
+            added.append(digest)
+        return digest
+
+    try:
+        yield put
+    except BaseException:
+        for digest in added:
+            if not rows(digest):
+                files.discard(digest)
+        raise
+
 
 class FileEvidenceStore:
     """Evidence on local disk: ``<root>/ab/cd/<sha256>``, written once, read-only afterwards."""
@@ -73,6 +107,13 @@ class FileEvidenceStore:
 
     def get(self, sha256: str) -> bytes:
         return self.path(sha256).read_bytes()
+
+    def has(self, sha256: str) -> bool:
+        return self.path(sha256).exists()
+
+    def discard(self, sha256: str) -> None:
+        """Remove content no row names (the request that brought it failed)."""
+        self.path(sha256).unlink(missing_ok=True)
 
 
 class EvidenceIntegrityError(Exception):
@@ -192,10 +233,13 @@ def add_evidence(
         raise ValueError(
             f'evidence {filename}: retain_until "{retain_until}" is not a date'
         ) from None
-    with svc.operation(actor, "create", audit_action="evidence.collect") as op:
+    with (
+        stored_if_committed(files, lambda digest: _named(svc, digest)) as put,
+        svc.operation(actor, "create", audit_action="evidence.collect") as op,
+    ):
         case = load_case(op.session, case_id)
         op.authorize(case.resource("evidence"))
-        digest = files.put(content)
+        digest = put(content)
         evidence_id = new_id()
         op.session.execute(
             insert(evidence).values(
@@ -215,6 +259,13 @@ def add_evidence(
         _event(op.session, item, "collected", actor, to_party=actor.user, observed=digest)
         op.details.update(evidence=evidence_id, sha256=digest, size=len(content))
         return item
+
+
+def _named(svc: Services, sha256: str) -> bool:
+    """Whether a committed evidence row names this content."""
+    with svc.store.engine.connect() as connection:
+        found = connection.execute(select(evidence.c.id).where(evidence.c.sha256 == sha256))
+        return found.first() is not None
 
 
 def record_custody(

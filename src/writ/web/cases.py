@@ -3,6 +3,7 @@ tasks, then the sections in a side navigation), with evidence added and verified
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from pathlib import Path as FilePath
 from typing import Annotated
@@ -90,15 +91,18 @@ async def add_evidence(
     description: Annotated[str, Form(max_length=2000)] = "",
     retain_until: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
+    filename = (content.filename or "upload").strip()
+    if len(filename) > 255 or re.search(r"[\x00-\x1f\x7f]", filename):
+        raise ValueError("content: the file name must be 1 to 255 characters, no control ones")
     data = await content.read(MAX_EVIDENCE_BYTES + 1)
     if len(data) > MAX_EVIDENCE_BYTES:
-        raise ValueError(f"evidence {content.filename}: larger than 50 MB")
+        raise ValueError(f"evidence {filename}: larger than 50 MB")
     item = case_service.add_evidence(
         svc,
         session.actor,
         case_id,
         data,
-        filename=content.filename or "upload",
+        filename=filename,
         description=description.strip(),
         retain_until=retain_until,
         files=evidence_files(request),
