@@ -83,6 +83,15 @@ def test_an_entity_without_values_is_not_made_and_nothing_refers_to_it():
     assert values_of(record, "emergency_contact") == {}
 
 
+def test_a_document_with_only_its_country_is_not_made():
+    # The passport's country is filled on every row; its number only on some. A Passport with no
+    # number identifies nothing: it is not made, and the person does not refer to it.
+    record = take({**ROW, "passport_no": ""})
+    assert values_of(record, "passport") == {}
+    assert not any(v.schema == "Passport" for v in record.values)
+    assert values_of(record, "person")["birthCountry"] == "mx"  # the rest of the row stays
+
+
 def test_ids_depend_on_the_key_only():
     first = take(ROW)
     second = take({**ROW, "full_name": "GARCIA, MARIA"})

@@ -12,6 +12,7 @@ from writ.resolve.model import Thresholds
 from writ.resolve.scoring import PairScorer
 
 THRESHOLDS = Thresholds(accept=10, review=0)
+A1, A2 = "012345678", "087654321"  # two A-numbers, not one mistyped
 
 
 def pair(a: str, b: str, weight: float = 20.0, conflicts: tuple[str, ...] = ()) -> ScoredPair:
@@ -34,15 +35,22 @@ def test_accepted_pairs_join_and_weak_pairs_do_not() -> None:
 
 def test_two_a_numbers_are_never_chained_into_one_subject() -> None:
     # a and c carry different A-numbers; b (none) matches both strongly.
-    identifiers = {"a": {"a_number": "1"}, "b": {}, "c": {"a_number": "2"}}
+    identifiers = {"a": {"a_number": A1}, "b": {}, "c": {"a_number": A2}}
     result = cluster("abc", [pair("a", "b", 30), pair("b", "c", 25)], THRESHOLDS, identifiers)
     assert groups(result) == {frozenset("ab"), frozenset("c")}
+
+
+def test_an_a_number_one_typed_digit_off_is_no_conflict() -> None:
+    # 012345678 and 012345679: a mistyped digit, not a second A-number.
+    identifiers = {"a": {"a_number": A1}, "b": {}, "c": {"a_number": A1[:-1] + "9"}}
+    result = cluster("abc", [pair("a", "b", 30), pair("b", "c", 25)], THRESHOLDS, identifiers)
+    assert groups(result) == {frozenset("abc")}
 
 
 def test_a_pair_with_conflicting_a_numbers_goes_to_review_not_merge() -> None:
     conflicted = pair("a", "b", 40, conflicts=("a_number",))
     assert conflicted.outcome(THRESHOLDS) == "review"
-    identifiers = {"a": {"a_number": "1"}, "b": {"a_number": "2"}}
+    identifiers = {"a": {"a_number": A1}, "b": {"a_number": A2}}
     assert groups(cluster("ab", [conflicted], THRESHOLDS, identifiers)) == {
         frozenset("a"),
         frozenset("b"),
@@ -50,7 +58,7 @@ def test_a_pair_with_conflicting_a_numbers_goes_to_review_not_merge() -> None:
 
 
 def test_a_human_same_joins_even_two_a_numbers() -> None:
-    identifiers = {"a": {"a_number": "1"}, "b": {"a_number": "2"}}
+    identifiers = {"a": {"a_number": A1}, "b": {"a_number": A2}}
     result = cluster("ab", [], THRESHOLDS, identifiers, {("a", "b"): SAME})
     assert groups(result) == {frozenset("ab")}
 
@@ -75,7 +83,7 @@ def test_unsure_takes_the_pair_out_of_automatic_merging() -> None:
 
 def test_clustering_is_independent_of_input_order() -> None:
     pairs = [pair("a", "b", 30), pair("b", "c", 12), pair("c", "d", 25), pair("d", "e", 11)]
-    identifiers = {"a": {"a_number": "1"}, "e": {"a_number": "2"}}
+    identifiers = {"a": {"a_number": A1}, "e": {"a_number": A2}}
     results = {
         frozenset(cluster("abcde", list(order), THRESHOLDS, identifiers))
         for order in itertools.permutations(pairs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from test_resolve_support import hand_set_model, person
+from writ.resolve.comparisons import ALL_COMPARISONS
 from writ.resolve.explain import reasons
 from writ.resolve.linkage import ScoredPair, score_between
 from writ.resolve.model import LinkageModel, Thresholds
@@ -35,45 +36,80 @@ def score(model: LinkageModel, left: dict[str, str], right: dict[str, str]) -> S
 CASES = [
     # (comparison, left changes, right changes, expected level)
     ("given_name", {}, {}, "exact"),
-    ("given_name", {}, {"firstName": "García", "lastName": "María"}, "swapped"),
-    ("given_name", {"firstName": "Maria Guadalupe"}, {}, "first_name"),
+    ("given_name", {}, {"firstName": "García", "lastName": "María"}, "reordered"),
+    ("given_name", {"firstName": "Maria Jose"}, {"firstName": "José María"}, "given_reordered"),
+    ("given_name", {"firstName": "Maria Guadalupe"}, {}, "dropped"),
+    ("given_name", {"firstName": "Maria Jose"}, {"firstName": "Maria Luisa"}, "first_name"),
     ("given_name", {"firstName": "Bob"}, {"firstName": "Robert"}, "nickname"),
     ("given_name", {"firstName": "Mohamed"}, {"firstName": "Muhammad"}, "exact"),
+    ("given_name", {"firstName": "Abdul Rahman"}, {"firstName": "Abdulrahman"}, "compact"),
     ("given_name", {"firstName": "Marria"}, {}, "close"),
     ("given_name", {"firstName": "Catherine"}, {"firstName": "Kathryn"}, "sounds"),
+    ("given_name", {"firstName": "Marisol"}, {"firstName": "Maria"}, "similar"),
     ("given_name", {"firstName": "Ana"}, {}, "different"),
     ("given_name", {"firstName": ""}, {}, "missing"),
     ("family_name", {}, {}, "exact"),
+    ("family_name", {}, {"firstName": "García", "lastName": "María"}, "swapped"),
+    ("family_name", {"firstName": "Thi Lan", "lastName": "Nguyen"},
+     {"firstName": "", "lastName": "", "name": "Nguyen Thi Lan"}, "reordered"),
+    ("family_name", {}, {"firstName": "Garcai", "lastName": "Maria"}, "swapped_close"),
+    ("family_name", {"lastName": "De la Cruz"}, {"lastName": "Delacruz"}, "compact"),
     ("family_name", {"lastName": "García López"}, {}, "one_of_two"),
     ("family_name", {"lastName": "López"}, {"lastName": "García López"}, "one_of_two"),
     ("family_name", {"lastName": "García López"}, {"lastName": "García Pérez"}, "first_same"),
     ("family_name", {"lastName": "Garcia"}, {"lastName": "Garcai"}, "close"),
     ("family_name", {"lastName": "Smith"}, {"lastName": "Smyth"}, "sounds"),
+    ("family_name", {"lastName": "Garcia"}, {"lastName": "Garrido"}, "similar"),
     ("family_name", {"lastName": "Okafor"}, {}, "different"),
+    ("family_name", {"lastName": ""}, {}, "missing"),
     ("birth_date", {}, {}, "exact"),
     ("birth_date", {"birthDate": "1985"}, {}, "partial"),
     ("birth_date", {"birthDate": "1985-03"}, {}, "partial"),
     ("birth_date", {"birthDate": "1985-12-03"}, {}, "day_month_swapped"),
     ("birth_date", {"birthDate": "1985-03-13"}, {}, "one_digit"),
+    ("birth_date", {"birthDate": "1986-03-12"}, {}, "one_digit"),
+    ("birth_date", {"birthDate": "1958-03-12"}, {}, "one_digit"),
     ("birth_date", {"birthDate": "1985-07-30"}, {}, "same_year"),
+    ("birth_date", {"birthDate": "1988-01-01"}, {}, "within_5_years"),
     ("birth_date", {"birthDate": "1990-01-01"}, {}, "different"),
     ("birth_date", {"birthDate": ""}, {}, "missing"),
     ("a_number", {"idNumber": "A012345678"}, {"idNumber": "012-345-678"}, "exact"),
-    ("a_number", {"idNumber": "A012345678"}, {"idNumber": "A012345679"}, "different"),
+    ("a_number", {"idNumber": "A012345678"}, {"idNumber": "A012345679"}, "one_char"),
+    ("a_number", {"idNumber": "A012345678"}, {"idNumber": "A012345687"}, "one_char"),
+    ("a_number", {"idNumber": "A012345678"}, {"idNumber": "A087654321"}, "different"),
+    ("a_number", {"idNumber": "A012345678"}, {}, "missing"),
     ("passport", {"passportNumber": "X1234567"}, {"passportNumber": "X1234567"}, "exact"),
     ("passport", {"passportNumber": "X1234567"}, {"passportNumber": "X1234667"}, "one_char"),
+    ("passport", {"passportNumber": "X1234567"}, {"passportNumber": "X1243567"}, "one_char"),
     ("passport", {"passportNumber": "X1234567"}, {"passportNumber": "Q9876543"}, "different"),
     ("gender", {"gender": "female"}, {"gender": "F"}, "exact"),
     ("gender", {"gender": "female"}, {"gender": "male"}, "different"),
-    ("country", {"nationality": "mx"}, {"nationality": "gt"}, "different"),
+    ("nationality", {"nationality": "mx"}, {"nationality": "mx"}, "exact"),
+    ("nationality", {"nationality": "mx"}, {"nationality": "gt"}, "different"),
+    ("nationality", {"nationality": "mx"}, {"birthCountry": "mx"}, "missing"),
+    ("birth_country", {"birthCountry": "mx"}, {"birthCountry": "mx"}, "exact"),
+    ("birth_country", {"birthCountry": "mx"}, {"birthCountry": "gt"}, "different"),
     ("address", {"full": "12 Maple St"}, {"full": "12 Maple St, Riverton"}, "exact"),
     ("address", {"full": "12 Maple St"}, {"full": "12 Mapel St"}, "close"),
     ("address", {"full": "12 Maple St"}, {"full": "40 Maple St"}, "same_street"),
     ("address", {"full": "12 Maple St"}, {"full": "7 Oak Ave"}, "different"),
+    ("id_number", {"taxNumber": "123456"}, {"taxNumber": "123456"}, "exact"),
     ("id_number", {"taxNumber": "123456"}, {"taxNumber": "123465"}, "one_char"),
     ("id_number", {"taxNumber": "123456"}, {"taxNumber": "125476"}, "two_chars"),
+    ("id_number", {"taxNumber": "123456"}, {"taxNumber": "999999"}, "different"),
+    ("postcode", {"postalCode": "2600"}, {"postalCode": "2600"}, "exact"),
     ("postcode", {"postalCode": "2600"}, {"postalCode": "2601"}, "one_char"),
+    ("postcode", {"postalCode": "2600"}, {"postalCode": "7900"}, "different"),
+    ("locality", {"city": "Riverton"}, {"city": "Riverton"}, "exact"),
     ("locality", {"city": "Riverton"}, {"city": "Rivertn"}, "close"),
+    ("locality", {"city": "Riverton"}, {"city": "Oakdale"}, "different"),
+    ("locality", {"city": "Riverton"}, {}, "missing"),
+    ("address", {"full": "12 Maple St"}, {}, "missing"),
+    ("birth_country", {"birthCountry": "mx"}, {}, "missing"),
+    ("gender", {"gender": "female"}, {}, "missing"),
+    ("id_number", {"taxNumber": "123456"}, {}, "missing"),
+    ("passport", {"passportNumber": "X1234567"}, {}, "missing"),
+    ("postcode", {"postalCode": "2600"}, {}, "missing"),
 ]  # fmt: skip
 
 
@@ -126,3 +162,9 @@ def test_thresholds_give_three_outcomes() -> None:
     ]  # fmt: skip
     with pytest.raises(ValueError, match="review"):
         Thresholds(accept=1, review=5)
+
+
+def test_the_cases_reach_every_level_of_every_comparison() -> None:
+    covered = {(comparison, level) for comparison, _, _, level in CASES}
+    every = {(c.name, level.key) for c in ALL_COMPARISONS for level in c.levels}
+    assert sorted(every - covered) == []

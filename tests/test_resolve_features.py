@@ -119,6 +119,7 @@ def test_prepare_reads_followthemoney_properties() -> None:
                 "passportNumber": ["c 123"],
                 "gender": ["Male"],
                 "nationality": ["MX"],
+                "birthCountry": ["gt"],
                 "full": ["12 Maple St, Riverton"],
             },
         )
@@ -127,8 +128,25 @@ def test_prepare_reads_followthemoney_properties() -> None:
     assert (row["birth_year"], row["birth_month"], row["birth_date"]) == ("1980", "05", None)
     assert row["a_number"] == "012345678"
     assert row["passport"] == "C123"
-    assert (row["gender"], row["country"]) == ("m", "mx")
+    assert row["gender"] == "m"
+    # Nationality and country of birth are two facts, each compared with its own kind.
+    assert (row["nationality"], row["birth_country"]) == ("mx", "gt")
     assert (row["street_number"], row["street"]) == ("12", "maple st")
+
+
+def test_names_in_any_order_and_written_together_or_apart() -> None:
+    swapped = prepare(PersonRecord("a", {"firstName": ["Nguyen"], "lastName": ["Thi Lan"]}))
+    one_field = prepare(PersonRecord("b", {"name": ["Thị Lan Nguyễn"]}))
+    assert swapped["name_sorted"] == one_field["name_sorted"] == "lan nguyen thi"
+    hyphen = prepare(PersonRecord("c", {"firstName": ["Mary-Ann"], "lastName": ["De la Cruz"]}))
+    together = prepare(PersonRecord("d", {"firstName": ["Maryann"], "lastName": ["DELACRUZ"]}))
+    assert (hyphen["given_compact"], hyphen["family_compact"]) == ("maryann", "delacruz")
+    assert (together["given_compact"], together["family_compact"]) == ("maryann", "delacruz")
+
+
+def test_rigour_transliterates_with_its_own_spellings() -> None:
+    assert fold("Шевченко") == "shevchenko"
+    assert fold("Юлія") == "yuliya"
 
 
 def test_name_only_records_are_split() -> None:
@@ -137,7 +155,11 @@ def test_name_only_records_are_split() -> None:
 
 
 def test_two_different_a_numbers_conflict_and_one_missing_does_not() -> None:
-    assert identifier_conflicts({"a_number": "1"}, {"a_number": "2"}) == ["a_number"]
-    assert identifier_conflicts({"a_number": "1"}, {"a_number": "1"}) == []
-    assert identifier_conflicts({"a_number": "1"}, {"a_number": None}) == []
+    one, other = "012345678", "087654321"
+    assert identifier_conflicts({"a_number": one}, {"a_number": other}) == ["a_number"]
+    assert identifier_conflicts({"a_number": one}, {"a_number": one}) == []
+    assert identifier_conflicts({"a_number": one}, {"a_number": None}) == []
+    # One digit mistyped or two transposed is a typing error, not a second A-number.
+    assert identifier_conflicts({"a_number": one}, {"a_number": "012345679"}) == []
+    assert identifier_conflicts({"a_number": one}, {"a_number": "012345687"}) == []
     assert identifier_conflicts({"passport": "X"}, {"passport": "Y"}) == []

@@ -7,7 +7,7 @@ import os
 import tempfile
 
 from test_resolve_support import hand_set_model, person
-from writ.resolve.linkage import DUCKDB, predict, train, training_sample
+from writ.resolve.linkage import DUCKDB, compared_pairs, predict, train, training_sample
 from writ.resolve.model import LinkageModel
 
 
@@ -116,3 +116,24 @@ def test_pairs_are_read_whether_or_not_the_model_compares_a_numbers():
     bare = predict(without, rows, min_weight=-100)
     assert {p.key for p in bare} == {p.key for p in pairs}
     assert all("a_number" not in p.levels and not p.conflicts for p in bare)
+
+
+def test_names_that_agree_with_a_birth_year_one_digit_off_are_scored():
+    rows = [
+        person("a", firstName="Maria", lastName="Lopez", birthDate="1985-03-12"),
+        person("b", firstName="Maria", lastName="Lopez", birthDate="1986-03-12"),
+        person("c", firstName="Maria", lastName="Lopez", birthDate="1995-03-12"),
+        person("d", firstName="Lopez", lastName="Maria", birthDate="1985-03-12"),
+    ]
+    scored = {pair.key: pair for pair in predict(hand_set_model(), rows, min_weight=-1000)}
+    assert scored[("a", "b")].levels["birth_date"] == "one_digit"
+    assert scored[("a", "c")].levels["birth_date"] == "one_digit"
+    assert scored[("a", "d")].levels["family_name"] == "swapped"
+
+
+def test_the_number_of_compared_pairs_is_counted_rule_by_rule():
+    rows = _records(30)
+    counts = compared_pairs(rows)
+    assert counts and all(n >= 0 for _, n in counts)
+    scored = predict(hand_set_model(), rows, min_weight=-1e9)
+    assert sum(n for _, n in counts) == len(scored)

@@ -9,8 +9,9 @@ import pytest
 
 from test_resolve_comparisons import BASE, CASES
 from test_resolve_support import hand_set_model, person
+from writ.resolve.comparisons import TF_COLUMNS
 from writ.resolve.linkage import ScoredPair, score_between
-from writ.resolve.model import LevelParameters, LinkageModel
+from writ.resolve.model import LevelParameters, LinkageModel, TermFrequencies
 from writ.resolve.scoring import PairScorer, probability
 
 GIVEN = [
@@ -29,6 +30,11 @@ GIVEN = [
     "Josue",
     "Olena",
     "Olha",
+    "Abdul Rahman",
+    "Abdulrahman",
+    "Maria Guadalupe",
+    "Guadalupe Maria",
+    "Garcia",
     "",
 ]
 FAMILY = [
@@ -43,6 +49,10 @@ FAMILY = [
     "Shevchenko",
     "Shevchenco",
     "Pérez",
+    "García Pérez",
+    "De la Cruz",
+    "Delacruz",
+    "Maria",
     "",
 ]
 DATES = [
@@ -57,7 +67,7 @@ DATES = [
     "1958-03-12",
     "",
 ]
-A_NUMBERS = ["A012345678", "012345679", "A087654321", ""]
+A_NUMBERS = ["A012345678", "012345679", "A012345687", "A087654321", ""]
 PASSPORTS = ["X1234567", "X1234667", "X1243567", "Q9876543", ""]
 ADDRESSES = ["12 Maple St", "12 Mapel St", "40 Maple St", "7 Oak Ave", ""]
 TAX = ["123456", "123465", "125476", "999999", ""]
@@ -65,6 +75,7 @@ CITIES = ["Riverton", "Rivertn", "Oakdale", ""]
 POSTCODES = ["2600", "2601", "2700", ""]
 GENDERS = ["female", "male", "F", ""]
 COUNTRIES = ["mx", "gt", ""]  # fmt: skip
+FULL_NAMES = ["Maria Garcia", "Garcia Maria", "GARCIA, Maria Guadalupe", "Thị Lan Nguyễn"]
 
 
 def random_people(count: int, seed: int) -> list[dict[str, object]]:
@@ -84,8 +95,12 @@ def random_people(count: int, seed: int) -> list[dict[str, object]]:
             "gender": rng.choice(GENDERS),
             "nationality": rng.choice(COUNTRIES),
         }
+        props["birthCountry"] = rng.choice(COUNTRIES)
         if rng.random() < 0.1:  # a name the other way round
             props["firstName"], props["lastName"] = props["lastName"], props["firstName"]
+        if rng.random() < 0.1:  # a name in one field
+            props["firstName"], props["lastName"] = "", ""
+            props["name"] = rng.choice(FULL_NAMES)
         people.append(person(f"r{index:04d}", **props))
     return people
 
@@ -106,6 +121,18 @@ def odd_model() -> LinkageModel:
     return LinkageModel(comparisons=comparisons, prior=0.0037)
 
 
+def tf_model() -> LinkageModel:
+    """The uneven model with term frequencies of a noisy set: common names count for less."""
+    base = odd_model()
+    rows = random_people(300, seed=9)
+    return LinkageModel(
+        comparisons=base.comparisons,
+        prior=base.prior,
+        term_frequencies={c: TermFrequencies.of(r.get(c) for r in rows) for c in TF_COLUMNS},
+        tf_weight=0.8,
+    )
+
+
 def assert_same(python: ScoredPair, splink: ScoredPair) -> None:
     assert python.key == splink.key
     assert python.levels == splink.levels, python.key
@@ -115,7 +142,9 @@ def assert_same(python: ScoredPair, splink: ScoredPair) -> None:
     assert python.conflicts == splink.conflicts
 
 
-@pytest.mark.parametrize("model", [hand_set_model(), odd_model()], ids=["hand-set", "uneven"])
+@pytest.mark.parametrize(
+    "model", [hand_set_model(), odd_model(), tf_model()], ids=["hand-set", "uneven", "tf"]
+)
 def test_every_pair_of_a_noisy_set_scores_the_same_in_python_and_splink(
     model: LinkageModel,
 ) -> None:
@@ -134,6 +163,14 @@ def test_every_pair_of_a_noisy_set_scores_the_same_in_python_and_splink(
     # The random set reaches nearly every level of every comparison; the listed cases the rest.
     every = {(name, level.key) for name, levels in model.comparisons.items() for level in levels}
     assert len(every - seen_levels) <= 6, sorted(every - seen_levels)
+    if model.term_frequencies:  # and the adjustment moved weights, both ways
+        assert any(
+            scorer.score(left, right).weights["given_name"]
+            != model.comparisons["given_name"][1].weight
+            for left in lefts
+            for right in rights
+            if scorer.score(left, right).levels["given_name"] == "exact"
+        )
 
 
 def test_every_listed_level_case_scores_the_same_in_python_and_splink() -> None:

@@ -14,7 +14,9 @@ import pytest
 from test_resolve_service import PEOPLE
 from test_resolve_support import hand_set_model, person
 from writ.resolve.cluster import cluster
+from writ.resolve.comparisons import TF_COLUMNS
 from writ.resolve.linkage import DUCKDB, predict
+from writ.resolve.model import LinkageModel, TermFrequencies
 
 NO_SPARK = importlib.util.find_spec("pyspark") is None
 NO_JAVA = shutil.which("java") is None
@@ -41,12 +43,23 @@ def test_spark_and_duckdb_give_the_same_clusters() -> None:
 
     model = hand_set_model()
     rows = [person(e, **p) for e, p in {**PEOPLE, **MORE}.items()]
+    # The same model with term frequencies: Splink's adjustment on Spark as on DuckDB.
+    frequencies = {c: TermFrequencies.of(r.get(c) for r in rows * 2) for c in TF_COLUMNS}
+    with_tf = LinkageModel(model.comparisons, model.prior, term_frequencies=frequencies)
     session = local_session(cores=1, memory="1g")
     try:
         on_spark = predict(model, rows, min_weight=-50, backend=spark_backend(session))
+        tf_on_spark = predict(with_tf, rows, min_weight=-50, backend=spark_backend(session))
     finally:
         session.stop()
     on_duckdb = predict(model, rows, min_weight=-50, backend=DUCKDB)
+    tf_on_duckdb = {p.key: p for p in predict(with_tf, rows, min_weight=-50, backend=DUCKDB)}
+    assert {p.key for p in tf_on_spark} == set(tf_on_duckdb)
+    for pair in tf_on_spark:
+        assert pair.weights == pytest.approx(tf_on_duckdb[pair.key].weights, abs=1e-6)
+    assert any(
+        p.weights != q.weights for p in on_duckdb for q in tf_on_spark if p.key == q.key
+    )  # the frequencies did change some weights
 
     assert {p.key for p in on_spark} == {p.key for p in on_duckdb}
     duck = {p.key: p for p in on_duckdb}

@@ -43,6 +43,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PHONE = {"width": 390, "height": 844}
 
 
 def _missing() -> str | None:
@@ -198,14 +199,37 @@ class Visit:
         assert not problems, f"axe-core on {self.page.url}:\n" + "\n".join(problems)
         self.checked.append(self.page.url)
 
+    def check_widths(self) -> None:
+        """axe-core at desktop width, then at a phone's width with its menu closed and open."""
+        page = self.page
+        size = page.viewport_size or {"width": 1280, "height": 900}
+        self.check()
+        page.set_viewport_size(PHONE)
+        try:
+            self.check()
+            menu = page.locator(".usa-menu-btn")
+            scripted = page.evaluate("Boolean(window.uswdsPresent)")
+            if scripted and menu.count() and menu.is_visible():
+                menu.click()
+                page.wait_for_selector(".usa-nav.is-visible")
+                self.check()
+                page.click(".usa-nav__close")
+                page.wait_for_selector(".usa-nav.is-visible", state="detached")
+        finally:
+            page.set_viewport_size(size)
+
     def unchecked(self) -> list[str]:
         return [url for url in self.loaded if url not in self.checked]
 
 
 @contextmanager
-def visiting(chromium, base_url: str) -> Iterator[Visit]:  # type: ignore[no-untyped-def]
-    """A fresh browser context on ``base_url``; every page it loaded must have been checked."""
+def visiting(chromium, base_url: str, scripts: bool = True) -> Iterator[Visit]:  # type: ignore[no-untyped-def]
+    """A fresh browser context on ``base_url``; every page it loaded must have been checked.
+    ``scripts=False`` loads none of the pages' scripts (USWDS's, writ's), as a browser that
+    runs none: every form must still work. (axe-core itself still runs.)"""
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    if not scripts:
+        context.route("**/*.js", lambda route: route.abort())
     context.set_default_timeout(10_000)
     tab = Visit(context.new_page(), base_url)
     yield tab

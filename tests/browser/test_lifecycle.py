@@ -131,7 +131,7 @@ def test_transfer_custody_and_find_the_person_in_the_locator(
     assert isinstance(lc.book_into_custody(svc, who, case_id, "ELZ"), lc.Done)
     sign_in(visit, officer, "case-processing", start=f"/immigration/{case_id}")
     page = visit.page
-    page.fill("#facility", "MOS")
+    page.fill("#custody-facility", "MOS")
     visit.submit("#custody button")
     assert page.get_attribute("[data-testid=result]", "data-outcome") == "done"
     assert "Moshannon" in page.inner_text("[data-testid=identity]")

@@ -15,6 +15,7 @@ from writ.lifecycle import service as lc
 from writ.model.actor import system_actor
 from writ.resolve import repository
 from writ.resolve import service as resolve
+from writ.search import service as search_service
 
 
 @pytest.fixture(scope="module")
@@ -24,6 +25,7 @@ def resolved(live_writ) -> None:
     with svc.store.transaction() as session:
         repository.save_model(session, hand_set_model(), "test", "2024-01-01T00:00:00+00:00")
     resolve.run(svc, system_actor("resolve"))
+    search_service.reindex(svc, system_actor("search"))  # as ingest would have
 
 
 def _subject_id(page) -> str:  # type: ignore[no-untyped-def]
@@ -37,7 +39,13 @@ def test_merge_undo_and_split_from_the_subject_profile(visit, live_writ, resolve
     visit.submit("[data-testid=resolution-link]")
     namesake = _subject_id(page)
     assert page.locator("[data-testid=members] tbody tr").count() == 1
-    page.fill("#merge-other", "m-e-maria-1")
+    # The picker offers the subjects named like this one, from the store.
+    assert "Maria Garcia Lopez" in page.inner_text("[data-testid=merge-candidates]")
+    page.fill("#merge-find", "012345678")
+    visit.submit("button:has-text('Find')")
+    candidates = page.locator("[data-testid=merge-candidates] .usa-radio")
+    assert candidates.count() == 1 and "A012345678" in candidates.inner_text()
+    candidates.locator("label").click()
     page.fill("#merge-reason", "Same fingerprints on both bookings")
     visit.submit("button:has-text('Merge')")
     note = page.inner_text("[data-testid=note]")
@@ -52,8 +60,12 @@ def test_merge_undo_and_split_from_the_subject_profile(visit, live_writ, resolve
     page.fill(f"#undo-{event_id}", "The prints were the sister's")
     visit.submit(f"tr[data-event='{event_id}'] button:has-text('Undo')")
     assert f"Undo of event {event_id}" in page.inner_text("[data-testid=note]")
-    assert _subject_id(page) == namesake
+    assert _subject_id(page) == merged and "m-e-namesake" not in page.inner_text(
+        "[data-testid=members]"
+    )
     assert "undone by event" in page.inner_text(f"tr[data-event='{event_id}']")
+    visit.goto("/subjects/m-e-namesake")
+    assert _subject_id(page) == namesake
 
     visit.goto("/subjects/m-e-mo-1/resolution")
     before = _subject_id(page)

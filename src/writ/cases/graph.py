@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET
 
@@ -27,6 +28,7 @@ from writ.service.operation import NotFound, Services
 from writ.service.subjects import person_resource
 from writ.store.tables.cases import case_links, case_subjects, cases
 from writ.store.tables.core import statements
+from writ.store.tables.resolve import resolve_records
 
 ADDRESS_PROPS = ("address",)
 IDENTIFIER_PROPS = ("idNumber", "passportNumber", "taxNumber", "registrationNumber")
@@ -64,6 +66,8 @@ class Node:
     id: str
     kind: str
     label: str
+    schema: str = ""  # the followthemoney schema of an entity
+    subject_id: str = ""  # the subject an entity was resolved into, if any
 
 
 @dataclass(frozen=True)
@@ -162,9 +166,18 @@ class _Walker:
         names = sorted(
             r.value  # type: ignore[attr-defined]
             for r in rows
-            if r.prop in ("name", "full", "registrationNumber")  # type: ignore[attr-defined]
+            if r.prop in ("name", "full", "registrationNumber", "number")  # type: ignore[attr-defined]
         )
-        return Node(node_id, _kind_of(schema), names[0] if names else node_id)
+        if not names:
+            given = {r.prop: r.value for r in rows}  # type: ignore[attr-defined]
+            joined = " ".join(p for p in (given.get("firstName"), given.get("lastName")) if p)
+            names = [joined] if joined else []
+        subject = self.session.execute(
+            select(resolve_records.c.subject_id).where(resolve_records.c.entity_id == node_id)
+        ).scalar()
+        found = model.get(schema)
+        label = names[0] if names else f"{found.label if found else schema} (no name on file)"
+        return Node(node_id, _kind_of(schema), label, schema, subject or "")
 
     def _entity_visible(self, entity_id: str) -> bool:
         resource = person_resource(self.session, entity_id)
@@ -332,12 +345,14 @@ def _start(op_session: Session, node_id: str) -> Resource:
     return person_resource(op_session, node_id)
 
 
-def _walk(walker: _Walker, node_id: str, depth: int) -> Graph:
-    start = walker.node(node_id)
-    if start is None:
-        raise NotFound(f"no subject {node_id}")
-    graph = Graph({node_id: start})
-    frontier = deque([(node_id, 0)])
+def _walk(walker: _Walker, node_ids: list[str], depth: int) -> Graph:
+    graph = Graph()
+    for node_id in node_ids:
+        start = walker.node(node_id)
+        if start is None:
+            raise NotFound(f"no subject {node_id}")
+        graph.nodes[node_id] = start
+    frontier = deque([(node_id, 0) for node_id in node_ids])
     while frontier and len(graph.nodes) < MAX_NODES:
         current, level = frontier.popleft()
         if level == depth:
@@ -355,20 +370,28 @@ def _walk(walker: _Walker, node_id: str, depth: int) -> Graph:
 def neighbours(
     svc: Services,
     actor: Actor,
-    node_id: str,
+    node_id: str | Sequence[str],
     *,
     depth: int = 1,
     edge_types: list[str] | set[str] | None = None,
 ) -> Graph:
-    """Everything within ``depth`` hops of a subject (or ``case:<id>``) that the actor may see."""
+    """Everything within ``depth`` hops of a subject (or ``case:<id>``) that the actor may see;
+    given several nodes (the records of one subject), of any of them."""
     if not 1 <= depth <= MAX_DEPTH:
         raise ValueError(f"graph depth {depth}: must be between 1 and {MAX_DEPTH}")
+    starts = [node_id] if isinstance(node_id, str) else list(dict.fromkeys(node_id))
+    if not starts:
+        raise ValueError("graph: name at least one subject or case to start from")
     types = _types(edge_types)
     with svc.operation(actor, "read", audit_action="graph.neighbours") as op:
-        op.authorize(_start(op.session, node_id))
-        graph = _walk(_Walker(svc, actor, op.session, types), node_id, depth)
+        for start in starts:
+            op.authorize(_start(op.session, start))
+        graph = _walk(_Walker(svc, actor, op.session, types), starts, depth)
         op.details.update(
-            start=node_id, depth=depth, nodes=len(graph.nodes), edges=len(graph.edges)
+            start=starts[0] if len(starts) == 1 else starts,
+            depth=depth,
+            nodes=len(graph.nodes),
+            edges=len(graph.edges),
         )
         return graph
 
@@ -468,7 +491,7 @@ def export_graph(
     with svc.operation(actor, "export", audit_action=f"graph.export_{format}") as op:
         start = _start(op.session, node_id)
         op.authorize(Resource("graph", node_id, start.unit, start.compartments, start.sealed))
-        graph = _walk(_Walker(svc, actor, op.session, types), node_id, depth)
+        graph = _walk(_Walker(svc, actor, op.session, types), [node_id], depth)
         op.details.update(start=node_id, nodes=len(graph.nodes), edges=len(graph.edges))
         if format == "graphml":
             return to_graphml(graph)

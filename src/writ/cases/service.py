@@ -46,7 +46,7 @@ from writ.cases.timeline import TimelineEvent, case_timeline, subject_timeline
 from writ.model.actor import Actor
 from writ.model.resource import Resource
 from writ.service.operation import NotFound, Services
-from writ.service.subjects import person_resource
+from writ.service.subjects import names_of, person_resource
 from writ.store.tables.cases import (
     case_assignees,
     case_links,
@@ -125,6 +125,12 @@ class CaseSubject:
     role: str
     added_by: str
     added_at: str
+    name: str = ""  # the person's name, if the actor may read them
+    subject_id: str | None = None  # the subject the record was resolved into
+
+    @property
+    def href(self) -> str:
+        return f"/subjects/{self.subject_id or self.entity_id}"
 
 
 @dataclass(frozen=True)
@@ -322,13 +328,29 @@ def get_case(svc: Services, actor: Actor, case_id: str) -> CaseView:
                 .order_by(case_assignees.c.username)
             ).scalars()
         )
-        subjects = [
-            CaseSubject(r.entity_id, r.role, r.added_by, r.added_at)
-            for r in op.session.execute(
+        rows = list(
+            op.session.execute(
                 select(case_subjects)
                 .where(case_subjects.c.case_id == case_id)
                 .order_by(case_subjects.c.added_at)
             )
+        )
+        readable = [
+            r.entity_id
+            for r in rows
+            if svc.policy.decide(actor, "read", person_resource(op.session, r.entity_id)).allowed
+        ]
+        named = names_of(op.session, readable)
+        subjects = [
+            CaseSubject(
+                r.entity_id,
+                r.role,
+                r.added_by,
+                r.added_at,
+                named[r.entity_id].name if r.entity_id in named else "",
+                named[r.entity_id].subject_id if r.entity_id in named else None,
+            )
+            for r in rows
         ]
         links = []
         for row in op.session.execute(

@@ -7,7 +7,9 @@ actions written by this package, custody events, and whatever other concerns put
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from followthemoney import model
 from sqlalchemy import select
@@ -57,25 +59,52 @@ def _date_properties(schema_name: str) -> set[str]:
     return {name for name, prop in schema.properties.items() if prop.type.name == "date"}
 
 
-def subject_timeline(svc: Services, actor: Actor, entity_id: str) -> list[TimelineEvent]:
-    """Dated values of the subject, and events about it on cases the actor may read."""
+def _label(schema_name: str, prop: str) -> str:
+    schema = model.get(schema_name)
+    found = schema.get(prop) if schema is not None else None
+    return found.label if found is not None else prop
+
+
+def _records(rows: list[Any]) -> str:
+    """ "bookings records 15-1 and 17-2, court_records record C-9"."""
+    by_source: dict[str, list[str]] = {}
+    for row in rows:
+        by_source.setdefault(row.source, []).append(row.record_id)
+    parts = []
+    for source, ids in by_source.items():
+        named = ids[0] if len(ids) == 1 else ", ".join(ids[:-1]) + " and " + ids[-1]
+        parts.append(f"{source} record{'s' if len(ids) > 1 else ''} {named}")
+    return "; ".join(parts)
+
+
+def subject_timeline(
+    svc: Services, actor: Actor, entity_id: str | Sequence[str]
+) -> list[TimelineEvent]:
+    """Dated values of the subject (of all its records, given several), and events about it on
+    cases the actor may read."""
+    entity_ids = [entity_id] if isinstance(entity_id, str) else list(dict.fromkeys(entity_id))
     with svc.operation(actor, "read", audit_action="subject.timeline") as op:
-        op.authorize(person_resource(op.session, entity_id))
-        found: list[TimelineEvent] = []
+        for one in entity_ids:
+            op.authorize(person_resource(op.session, one))
+        # One event per dated value, naming every record that gives it.
+        dated: dict[tuple[str, str], list[Any]] = {}
         for row in op.session.execute(
-            select(statements).where(
-                statements.c.entity_id == entity_id, statements.c.superseded_at.is_(None)
-            )
+            select(statements)
+            .where(statements.c.entity_id.in_(entity_ids), statements.c.superseded_at.is_(None))
+            .order_by(statements.c.source, statements.c.record_id)
         ):
-            if row.prop not in _date_properties(row.schema):
-                continue
-            sid = statement_id(row.source, row.record_id, row.entity_id, row.prop, row.value)
+            if row.prop in _date_properties(row.schema):
+                dated.setdefault((row.prop, row.value), []).append(row)
+        found: list[TimelineEvent] = []
+        for (prop, value), rows in dated.items():
+            first = rows[0]
+            sid = statement_id(first.source, first.record_id, first.entity_id, prop, value)
             found.append(
                 TimelineEvent(
-                    row.value,
-                    f"statement.{row.prop}",
-                    f"{row.prop}: {row.value} (source {row.source}, record {row.record_id})",
-                    row.source,
+                    value,
+                    f"statement.{prop}",
+                    f"{_label(first.schema, prop)}: {value}, in {_records(rows)}",
+                    ", ".join(sorted({r.source for r in rows})),
                     "",
                     f"statement:{sid}",
                 )
@@ -84,7 +113,7 @@ def subject_timeline(svc: Services, actor: Actor, entity_id: str) -> list[Timeli
             r.case_id
             for r in op.session.execute(
                 select(timeline_events.c.case_id).where(
-                    timeline_events.c.entity_id == entity_id,
+                    timeline_events.c.entity_id.in_(entity_ids),
                     timeline_events.c.case_id.is_not(None),
                 )
             )
@@ -96,7 +125,7 @@ def subject_timeline(svc: Services, actor: Actor, entity_id: str) -> list[Timeli
         }
         for row in op.session.execute(
             select(timeline_events)
-            .where(timeline_events.c.entity_id == entity_id)
+            .where(timeline_events.c.entity_id.in_(entity_ids))
             .order_by(timeline_events.c.id)
         ):
             if row.case_id is not None and row.case_id not in readable:

@@ -202,12 +202,30 @@ class _PropertyRule:
         return None
 
 
+def identifying_properties(schema_name: str) -> frozenset[str]:
+    """The properties an entity of this schema is identified by, of which it needs a value to be
+    made: followthemoney's required properties other than references, for the schemata that are
+    not people or organisations (a ``Passport`` or an ``Identification`` is its ``number``).
+
+    A person or an organisation can be known by a name in parts, an identifier or a birth date,
+    so for them (and for schemata with no required property, such as ``Address``) any value
+    taken from a column will do.
+    """
+    schema = model.get(schema_name)
+    if schema is None or schema.is_a("LegalEntity"):
+        return frozenset()
+    return frozenset(
+        name for name in schema.required if schema.properties[name].type.name != "entity"
+    )
+
+
 class _EntityRule:
     """A compiled entity or relationship mapping."""
 
     def __init__(self, entity: EntityMapping) -> None:
         self.name = entity.name
         self.schema = entity.schema
+        self.identifying = identifying_properties(entity.schema)
         self.rules = [_PropertyRule(p) for p in entity.properties if p.entity is None]
         self.references = [(p.property, p.entity) for p in entity.properties if p.entity]
         self.ends: list[tuple[str, str]] = []
@@ -222,7 +240,8 @@ class _EntityRule:
     def values(
         self, row: dict[str, str | None], eid: str, problems: list[Problem]
     ) -> tuple[list[Value], bool]:
-        """The entity's values, and whether any came from a column (else it is not emitted)."""
+        """The entity's values, and whether it is made: a value came from a column and, where the
+        schema is identified by some properties (a document's number), one of those has one."""
         values: list[Value] = []
         from_columns = False
         for rule in self.rules:
@@ -231,6 +250,8 @@ class _EntityRule:
             if problem is not None:
                 problems.append(problem)
             from_columns = from_columns or (bool(rule.mapping.columns) and len(values) > before)
+        if self.identifying and not any(v.prop in self.identifying for v in values):
+            return values, False
         return values, from_columns
 
 

@@ -42,12 +42,32 @@ class Subject:
 
     @property
     def caption(self) -> str:
+        """The name it goes by: of several, one written as a name is written (no word in
+        capitals), given by the most sources, accents kept; else the id."""
         for prop in ("name", "lastName", "number", "full"):
             if prop in self.properties:
                 if prop == "lastName" and "firstName" in self.properties:
                     return f"{self.first('firstName')} {self.first('lastName')}"
+                if prop == "name":
+                    return max(self.properties["name"], key=_as_written).value
                 return self.first(prop) or self.id
         return self.id
+
+    def caption_or(self, default: str) -> str:
+        """The caption, or ``default`` when there is no name on file (never the bare id)."""
+        caption = self.caption
+        return default if caption == self.id else caption
+
+
+def _as_written(value: Value) -> tuple[bool, int, bool, bool, int]:
+    words = value.value.split()
+    return (
+        not any(w.isupper() and len(w) > 1 for w in words),
+        len({s.source for s in value.sources}),
+        not value.value.isascii(),
+        value.value[:1].isupper(),
+        len(value.value),
+    )
 
 
 def assemble(subject_id: str, statements: Iterable[Statement]) -> Subject:

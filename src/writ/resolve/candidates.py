@@ -55,7 +55,7 @@ from writ.store.tables.search import search_keys, search_names
 
 NAME_KEYS = 20  # distinct name keys taken from the name index, most alike first
 NAME_ROWS = 100  # resolved person records taken from those keys
-WEAK_KEYS = ("fy:", "gf:", "nn:")  # look-up keys with a name and no sharper value
+WEAK_KEYS = ("fy:", "ny:", "gf:", "nn:")  # look-up keys with a name and no sharper value
 WEAK_ROWS = 100  # records taken from one such key
 AGE_YEARS = 5  # birth years this far apart fall in the model's lowest birth-date level
 PG_SIMILARITY = 0.45  # pg_trgm threshold: below it a name key is no candidate

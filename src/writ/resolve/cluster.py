@@ -6,7 +6,8 @@ Clustering is greedy and constrained, strongest evidence first:
 2. every accepted pair, by falling match weight, joins its clusters unless that would put two
    different A-numbers in one cluster, or put together two records a human judged "not same",
    or — when a scorer is given — put together two records that the model, compared directly,
-   would reject as a pair (a weight below the review threshold).
+   would reject as a pair (a weight below the review threshold) or that a declared guard holds
+   back (twins, namesakes: ``writ.resolve.rules``).
 
 The last rule stops chains: a record that knows little (no birth date, no identifier) can be an
 accepted match of two different people, and would otherwise join them through itself. It does
@@ -21,9 +22,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from writ.resolve.linkage import ScoredPair
 from writ.resolve.model import Thresholds
-from writ.resolve.rules import ONE_PER_PERSON
+from writ.resolve.pairs import ScoredPair
+from writ.resolve.rules import ONE_PER_PERSON, values_conflict
 from writ.resolve.scoring import PairScorer
 
 # Whether two records, compared directly, are too unlike to be put in one cluster.
@@ -93,7 +94,7 @@ class ConstrainedClusters:
         if not human:
             for column in ONE_PER_PERSON:
                 mine, theirs = first.identifiers.get(column), second.identifiers.get(column)
-                if mine and theirs and not (mine <= theirs or theirs <= mine):
+                if mine and theirs and values_conflict(mine, theirs):
                     return f"different {column}"
             trusted = first.judged or second.judged
             if (
@@ -101,7 +102,7 @@ class ConstrainedClusters:
                 and self._veto is not None
                 and any(self._veto(x, y) for x in small.members for y in large.members)
             ):
-                return "two of their records, compared directly, are not a match"
+                return "two of their records, compared directly, are not a match or are held back"
         return None
 
     def join(self, a: str, b: str, human: bool = False) -> bool:
@@ -148,7 +149,8 @@ def cluster(
         rows = identifiers
 
         def veto(a: str, b: str) -> bool:
-            return scorer.score(rows[a], rows[b]).weight < thresholds.review
+            direct = scorer.score(rows[a], rows[b])
+            return direct.weight < thresholds.review or bool(direct.guards)
 
     clusters = ConstrainedClusters(
         uid_list, identifiers, [k for k, v in judged.items() if v == NOT_SAME], veto

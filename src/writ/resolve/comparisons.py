@@ -6,37 +6,75 @@ here are what a reviewer reads in an explanation: "date of birth: day and month 
 
 Every level's condition is written once here and rendered two ways: as Splink's SQL (for batch
 linkage on DuckDB or Spark) and as a Python test of two feature rows (for the single-record
-look-up, which scores a few candidates without starting a database). Both follow SQL's rule that
-a comparison with an unknown value is not true. ``tests/test_resolve_scoring.py`` checks that the
-two renderings put every pair in the same level.
+look-up, which scores a few candidates without starting a database). Both follow SQL's
+three-valued logic: a comparison with an unknown value is unknown, not false, and ``NOT`` of
+unknown stays unknown. ``tests/test_resolve_scoring.py`` checks that the two renderings put
+every pair in the same level.
+
+Names are compared as two comparisons, given and family name, but a pair whose names are the
+same words in another order (given and family names swapped, or a one-field name split at
+another word) is one piece of evidence, not two: the family-name comparison weighs it, and the
+given-name comparison's ``reordered`` level is held at no weight (``counted_in``).
+
+Some levels carry a **term-frequency adjustment** (``tf``): Splink's own, which replaces the
+level's average chance of agreeing by coincidence (u) with the frequency of the very value the
+two records share, so "Nguyen" counts for less than "Okonkwo" (see ``writ.resolve.model``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jellyfish
-import splink.comparison_level_library as cll
-from splink.internals.comparison_level_creator import ComparisonLevelCreator
+
+if TYPE_CHECKING:  # Splink is imported only where a level is rendered as SQL
+    from splink.internals.comparison_level_creator import ComparisonLevelCreator
 
 Row = Mapping[str, Any]
-Holds = Callable[[Row, Row], bool]  # the level's condition on a (left, right) pair of rows
-Make = Callable[[], ComparisonLevelCreator]  # the same condition as a Splink comparison level
+Value = Callable[[Row, Row], bool | None]  # a condition on (left, right): True, False or unknown
+Make = Callable[[], "ComparisonLevelCreator"]  # the same condition as a Splink comparison level
+
+
+def _cll() -> Any:
+    import splink.comparison_level_library as cll
+
+    return cll
+
+
+@dataclass(frozen=True)
+class Cond:
+    """A condition on a pair of feature rows, as Splink SQL (``make``) and in Python (``value``)."""
+
+    make: Make
+    value: Value
+
+    def holds(self, left: Row, right: Row) -> bool:
+        return self.value(left, right) is True
 
 
 @dataclass(frozen=True)
 class Level:
     key: str
     label: str
-    make: Make
-    holds: Holds
+    cond: Cond
     is_null: bool = False
     # Known, not learned: how often one person's two records fall in this level. Set where
     # households (twins, a father and son of one name at one address) would otherwise teach
     # the unsupervised training that the level is common among matches.
     fixed_m: float | None = None
+    # The feature column whose value's frequency adjusts this level's weight (Splink's term
+    # frequency adjustment); None for no adjustment.
+    tf: str | None = None
+    # Evidence another comparison weighs: the level adds nothing here (m = u, held fixed).
+    counted_in: str | None = None
+
+    def holds(self, left: Row, right: Row) -> bool:
+        return self.cond.holds(left, right)
+
+    def make(self) -> ComparisonLevelCreator:
+        return self.cond.make()
 
 
 @dataclass(frozen=True)
@@ -60,130 +98,185 @@ class Comparison:
                 return level.key
         raise ValueError(f"comparison {self.name}: no level holds and there is no else level")
 
+    @property
+    def tf_columns(self) -> tuple[str, ...]:
+        return tuple(sorted({level.tf for level in self.levels if level.tf}))
 
-# -- conditions, each as (Splink level, Python test) ---------------------------------------------
+
+# -- conditions: leaves ---------------------------------------------------------------------------
 
 
-def _eq(left: Row, a: str, right: Row, b: str) -> bool:
-    """SQL ``a_l = b_r``: false when either value is unknown."""
+def _both(left: Row, a: str, right: Row, b: str) -> tuple[Any, Any] | None:
     x, y = left.get(a), right.get(b)
-    return x is not None and y is not None and x == y
+    if x is None or y is None:
+        return None
+    return x, y
 
 
-def _known(left: Row, right: Row, column: str) -> bool:
-    return left.get(column) is not None and right.get(column) is not None
+def eq(a: str, b: str | None = None) -> Cond:
+    """``a_l = b_r`` (``b`` defaults to ``a``)."""
+    b = b or a
+
+    def value(left: Row, right: Row) -> bool | None:
+        both = _both(left, a, right, b)
+        return None if both is None else both[0] == both[1]
+
+    if a == b:
+        return Cond(lambda: _cll().ExactMatchLevel(a), value)
+    return Cond(lambda: _cll().CustomLevel(f"{a}_l = {b}_r"), value)
 
 
-def exact(column: str) -> tuple[Make, Holds]:
-    return (
-        lambda: cll.ExactMatchLevel(column),
-        lambda left, right: _eq(left, column, right, column),
-    )
+def _jw_sql(a: str, b: str, threshold: float) -> Make:
+    from splink.internals.comparison_level_creator import ComparisonLevelCreator
+
+    class CrossJaroWinkler(ComparisonLevelCreator):
+        """Jaro-Winkler of one column on the left and another on the right, in the dialect's
+        own function (Splink's level compares one column with itself only)."""
+
+        def create_sql(self, sql_dialect: Any) -> str:
+            function = sql_dialect.jaro_winkler_function_name
+            return f'{function}("{a}_l", "{b}_r") >= {threshold}'
+
+        def create_label_for_charts(self) -> str:
+            return f"Jaro-Winkler of {a}_l and {b}_r >= {threshold}"
+
+    return CrossJaroWinkler
 
 
-def jaro_winkler(column: str, threshold: float) -> tuple[Make, Holds]:
+def jaro_winkler(a: str, threshold: float, b: str | None = None) -> Cond:
     # jellyfish and DuckDB's jaro_winkler_similarity agree (same algorithm, prefix scale 0.1).
-    return (
-        lambda: cll.JaroWinklerLevel(column, threshold),
-        lambda left, right: (
-            _known(left, right, column)
-            and jellyfish.jaro_winkler_similarity(left[column], right[column]) >= threshold
-        ),
-    )
+    b = b or a
+
+    def value(left: Row, right: Row) -> bool | None:
+        both = _both(left, a, right, b)
+        if both is None:
+            return None
+        return jellyfish.jaro_winkler_similarity(both[0], both[1]) >= threshold
+
+    if a == b:
+        return Cond(lambda: _cll().JaroWinklerLevel(a, threshold), value)
+    return Cond(lambda: _jw_sql(a, b, threshold)(), value)
 
 
-def damerau_levenshtein(column: str, distance: int) -> tuple[Make, Holds]:
-    return (
-        lambda: cll.DamerauLevenshteinLevel(column, distance),
-        lambda left, right: (
-            _known(left, right, column)
-            and jellyfish.damerau_levenshtein_distance(left[column], right[column]) <= distance
-        ),
-    )
+def damerau_levenshtein(column: str, distance: int) -> Cond:
+    def value(left: Row, right: Row) -> bool | None:
+        both = _both(left, column, right, column)
+        if both is None:
+            return None
+        return jellyfish.damerau_levenshtein_distance(both[0], both[1]) <= distance
+
+    return Cond(lambda: _cll().DamerauLevenshteinLevel(column, distance), value)
 
 
-def array_intersect(column: str) -> tuple[Make, Holds]:
-    return (
-        lambda: cll.ArrayIntersectLevel(column),
-        lambda left, right: (
-            _known(left, right, column) and bool(set(left[column]) & set(right[column]))
-        ),
-    )
+def array_intersect(column: str) -> Cond:
+    def value(left: Row, right: Row) -> bool | None:
+        both = _both(left, column, right, column)
+        return None if both is None else bool(set(both[0]) & set(both[1]))
+
+    return Cond(lambda: _cll().ArrayIntersectLevel(column), value)
 
 
-def custom(sql: str, holds: Holds) -> tuple[Make, Holds]:
-    return (lambda: cll.CustomLevel(sql), holds)
+def custom(sql: str, value: Value) -> Cond:
+    return Cond(lambda: _cll().CustomLevel(sql), value)
+
+
+# -- conditions: SQL's three-valued AND, OR, NOT -------------------------------------------------
+
+
+def all_of(*conds: Cond) -> Cond:
+    def value(left: Row, right: Row) -> bool | None:
+        values = [c.value(left, right) for c in conds]
+        if any(v is False for v in values):
+            return False
+        return None if any(v is None for v in values) else True
+
+    return Cond(lambda: _cll().And(*(c.make() for c in conds)), value)
+
+
+def any_of(*conds: Cond) -> Cond:
+    def value(left: Row, right: Row) -> bool | None:
+        values = [c.value(left, right) for c in conds]
+        if any(v is True for v in values):
+            return True
+        return None if any(v is None for v in values) else False
+
+    return Cond(lambda: _cll().Or(*(c.make() for c in conds)), value)
+
+
+def not_(cond: Cond) -> Cond:
+    def value(left: Row, right: Row) -> bool | None:
+        inner = cond.value(left, right)
+        return None if inner is None else not inner
+
+    return Cond(lambda: _cll().Not(cond.make()), value)
 
 
 def _null(column: str) -> Level:
     return Level(
         "missing",
         "missing on one record",
-        lambda: cll.NullLevel(column),
-        lambda left, right: left.get(column) is None or right.get(column) is None,
+        Cond(
+            lambda: _cll().NullLevel(column),
+            lambda left, right: left.get(column) is None or right.get(column) is None,
+        ),
         is_null=True,
     )
 
 
 def _else(label: str, fixed_m: float | None = None) -> Level:
-    return Level("different", label, cll.ElseLevel, lambda left, right: True, fixed_m=fixed_m)
-
-
-def _names_swapped(left: Row, right: Row) -> bool:
-    return _eq(left, "given_first", right, "family_first") and _eq(
-        left, "family_first", right, "given_first"
+    return Level(
+        "different",
+        label,
+        Cond(lambda: _cll().ElseLevel(), lambda left, right: True),
+        fixed_m=fixed_m,
     )
 
 
-NAMES_SWAPPED = custom(
-    "given_first_l = family_first_r AND family_first_l = given_first_r", _names_swapped
+# -- name conditions -------------------------------------------------------------------------------
+
+# Every word of the given names is the other record's family name and the other way round.
+NAMES_SWAPPED = all_of(eq("given", "family"), eq("family", "given"))
+# The same words, in any order (a one-field name split at another word, names swapped).
+SAME_WORDS = eq("name_sorted")
+# Swapped, and spelt nearly the same: a swap and a typo.
+SWAPPED_CLOSE = all_of(jaro_winkler("given", 0.92, "family"), jaro_winkler("family", 0.92, "given"))
+NAMES_REORDERED = all_of(not_(eq("family")), any_of(NAMES_SWAPPED, SAME_WORDS, SWAPPED_CLOSE))
+
+
+ONE_OF_TWO = any_of(
+    eq("family_first", "family"),
+    eq("family", "family_first"),
+    eq("family_last", "family"),
+    eq("family", "family_last"),
 )
 
+# One record has only the first of the other's given names ("Maria" / "Maria Guadalupe").
+GIVEN_DROPPED = any_of(eq("given", "given_first"), eq("given_first", "given"))
 
-def _one_of_two(left: Row, right: Row) -> bool:
-    return (
-        _eq(left, "family_first", right, "family")
-        or _eq(left, "family", right, "family_first")
-        or _eq(left, "family_last", right, "family")
-        or _eq(left, "family", right, "family_last")
-    )
+# -- date conditions -------------------------------------------------------------------------------
 
 
-def _birth_partial(left: Row, right: Row) -> bool:
-    return (
-        _eq(left, "birth_year", right, "birth_year")
-        and (left.get("birth_date") is None or right.get("birth_date") is None)
-        and (
-            left.get("birth_month") is None
-            or right.get("birth_month") is None
-            or left["birth_month"] == right["birth_month"]
-        )
-    )
+def _birth_partial(left: Row, right: Row) -> bool | None:
+    years = eq("birth_year").value(left, right)
+    if not years:
+        return years
+    if left.get("birth_date") is not None and right.get("birth_date") is not None:
+        return False
+    lm, rm = left.get("birth_month"), right.get("birth_month")
+    return lm is None or rm is None or lm == rm
 
 
-def _day_month_swapped(left: Row, right: Row) -> bool:
-    return (
-        _eq(left, "birth_year", right, "birth_year")
-        and _eq(left, "birth_month", right, "birth_day")
-        and _eq(left, "birth_day", right, "birth_month")
-    )
+def _within_5_years(left: Row, right: Row) -> bool | None:
+    both = _both(left, "birth_year", right, "birth_year")
+    return None if both is None else abs(int(both[0]) - int(both[1])) < 5
 
 
-def _within_5_years(left: Row, right: Row) -> bool:
-    return (
-        _known(left, right, "birth_year")
-        and abs(int(left["birth_year"]) - int(right["birth_year"])) < 5
-    )
-
-
-def _same_address(left: Row, right: Row) -> bool:
-    return _eq(left, "street", right, "street") and _eq(
-        left, "street_number", right, "street_number"
-    )
-
+DAY_MONTH_SWAPPED = all_of(
+    eq("birth_year"), eq("birth_month", "birth_day"), eq("birth_day", "birth_month")
+)
 
 _STREET_CLOSE = jaro_winkler("street", 0.9)
-_NUMBER_SAME = exact("street_number")
+_NUMBER_SAME = eq("street_number")
 
 
 # -- the comparisons ----------------------------------------------------------------------------
@@ -191,20 +284,46 @@ _NUMBER_SAME = exact("street_number")
 GIVEN_NAME = Comparison(
     name="given_name",
     label="given name",
-    columns=("given", "given_first", "given_keys", "given_phonetic", "family", "family_first"),
+    columns=(
+        "given",
+        "given_first",
+        "given_keys",
+        "given_phonetic",
+        "given_compact",
+        "family",
+        "name_sorted",
+    ),
     levels=(
         _null("given"),
-        Level("exact", "the same", *exact("given")),
-        Level("swapped", "given and family names swapped", *NAMES_SWAPPED),
+        Level("exact", "the same", eq("given"), tf="given"),
+        Level(
+            "reordered",
+            "names in another order (counted once, under family name)",
+            NAMES_REORDERED,
+            counted_in="family_name",
+        ),
+        Level(
+            "given_reordered",
+            "the same given names in another order",
+            all_of(eq("family"), SAME_WORDS),
+        ),
+        Level(
+            "dropped",
+            "one record has only the first of the other's given names",
+            GIVEN_DROPPED,
+            tf="given_first",
+        ),
         Level(
             "first_name",
             "first given name the same, other given names differ",
-            *exact("given_first"),
+            eq("given_first"),
+            tf="given_first",
         ),
-        Level("nickname", "a nickname or short form", *array_intersect("given_keys")),
-        Level("close", "spelt nearly the same", *jaro_winkler("given", 0.92)),
-        Level("sounds", "sounds the same", *exact("given_phonetic")),
-        Level("similar", "spelt somewhat alike", *jaro_winkler("given", 0.8)),
+        Level("nickname", "a nickname or short form", array_intersect("given_keys")),
+        Level("compact", "written together on one record, apart on the other", eq("given_compact")),
+        Level("close", "spelt nearly the same", jaro_winkler("given", 0.92)),
+        Level("sounds", "sounds the same", eq("given_phonetic")),
+        Level("similar", "spelt somewhat alike", jaro_winkler("given", 0.8)),
         _else("different"),
     ),
 )
@@ -212,28 +331,54 @@ GIVEN_NAME = Comparison(
 FAMILY_NAME = Comparison(
     name="family_name",
     label="family name",
-    columns=("family", "family_first", "family_last", "family_phonetic", "given_first"),
+    columns=(
+        "family",
+        "family_first",
+        "family_last",
+        "family_phonetic",
+        "family_compact",
+        "given",
+        "name_sorted",
+    ),
     levels=(
         _null("family"),
-        Level("exact", "the same", *exact("family")),
-        Level("swapped", "given and family names swapped", *NAMES_SWAPPED),
+        Level("exact", "the same", eq("family"), tf="family"),
+        Level(
+            "swapped",
+            "given and family names swapped (every word)",
+            NAMES_SWAPPED,
+            tf="name_sorted",
+        ),
+        Level(
+            "reordered",
+            "the same words in another order",
+            SAME_WORDS,
+            tf="name_sorted",
+        ),
+        Level(
+            "swapped_close",
+            "given and family names swapped, spelt nearly the same",
+            SWAPPED_CLOSE,
+        ),
+        Level(
+            "compact",
+            "written together on one record, apart on the other",
+            eq("family_compact"),
+        ),
         Level(
             "one_of_two",
             "double surname written in full on one record, cut to one on the other",
-            *custom(
-                "(family_first_l = family_r OR family_l = family_first_r"
-                " OR family_last_l = family_r OR family_l = family_last_r)",
-                _one_of_two,
-            ),
+            ONE_OF_TWO,
         ),
         Level(
             "first_same",
             "first family name the same, second differs",
-            *exact("family_first"),
+            eq("family_first"),
+            tf="family_first",
         ),
-        Level("close", "spelt nearly the same", *jaro_winkler("family", 0.92)),
-        Level("sounds", "sounds the same", *exact("family_phonetic")),
-        Level("similar", "spelt somewhat alike", *jaro_winkler("family", 0.8)),
+        Level("close", "spelt nearly the same", jaro_winkler("family", 0.92)),
+        Level("sounds", "sounds the same", eq("family_phonetic")),
+        Level("similar", "spelt somewhat alike", jaro_winkler("family", 0.8)),
         _else("different"),
     ),
 )
@@ -244,43 +389,28 @@ BIRTH_DATE = Comparison(
     columns=("birth_year", "birth_date", "birth_month", "birth_day"),
     levels=(
         _null("birth_year"),
-        Level("exact", "the same", *exact("birth_date")),
+        Level("exact", "the same", eq("birth_date")),
         Level(
             "partial",
             "only partly known on one record, the known part agrees",
-            *custom(
+            custom(
                 "birth_year_l = birth_year_r AND (birth_date_l IS NULL OR birth_date_r IS NULL)"
                 " AND (birth_month_l IS NULL OR birth_month_r IS NULL"
                 " OR birth_month_l = birth_month_r)",
                 _birth_partial,
             ),
         ),
-        Level(
-            "day_month_swapped",
-            "day and month swapped",
-            *custom(
-                "birth_year_l = birth_year_r AND birth_month_l = birth_day_r"
-                " AND birth_day_l = birth_month_r",
-                _day_month_swapped,
-            ),
-        ),
+        Level("day_month_swapped", "day and month swapped", DAY_MONTH_SWAPPED),
         Level(
             "one_digit",
             "one digit differs or two digits transposed",
-            *damerau_levenshtein("birth_date", 1),
+            damerau_levenshtein("birth_date", 1),
         ),
-        Level(
-            "same_year",
-            "same year, month or day differ",
-            *custom(
-                "birth_year_l = birth_year_r",
-                lambda left, right: _eq(left, "birth_year", right, "birth_year"),
-            ),
-        ),
+        Level("same_year", "same year, month or day differ", eq("birth_year")),
         Level(
             "within_5_years",
             "different, less than five years apart",
-            *custom(
+            custom(
                 "ABS(CAST(birth_year_l AS INT) - CAST(birth_year_r AS INT)) < 5", _within_5_years
             ),
         ),
@@ -296,7 +426,12 @@ A_NUMBER = Comparison(
     strong=True,
     levels=(
         _null("a_number"),
-        Level("exact", "the same", *exact("a_number")),
+        Level("exact", "the same", eq("a_number")),
+        Level(
+            "one_char",
+            "one digit differs or two are transposed",
+            damerau_levenshtein("a_number", 1),
+        ),
         _else("two different A-numbers"),
     ),
 )
@@ -308,8 +443,12 @@ PASSPORT = Comparison(
     strong=True,
     levels=(
         _null("passport"),
-        Level("exact", "the same", *exact("passport")),
-        Level("one_char", "one character differs", *damerau_levenshtein("passport", 1)),
+        Level("exact", "the same", eq("passport")),
+        Level(
+            "one_char",
+            "one character differs or two are transposed",
+            damerau_levenshtein("passport", 1),
+        ),
         _else("different passports"),
     ),
 )
@@ -321,9 +460,9 @@ ID_NUMBER = Comparison(
     strong=True,
     levels=(
         _null("id_number"),
-        Level("exact", "the same", *exact("id_number")),
-        Level("one_char", "one character differs", *damerau_levenshtein("id_number", 1)),
-        Level("two_chars", "two characters differ", *damerau_levenshtein("id_number", 2)),
+        Level("exact", "the same", eq("id_number")),
+        Level("one_char", "one character differs", damerau_levenshtein("id_number", 1)),
+        Level("two_chars", "two characters differ", damerau_levenshtein("id_number", 2)),
         _else("different"),
     ),
 )
@@ -334,18 +473,31 @@ GENDER = Comparison(
     columns=("gender",),
     levels=(
         _null("gender"),
-        Level("exact", "the same", *exact("gender")),
+        Level("exact", "the same", eq("gender")),
         _else("different"),
     ),
 )
 
-COUNTRY = Comparison(
-    name="country",
-    label="nationality or country of birth",
-    columns=("country",),
+# Nationality and country of birth are different facts (a person born in Mexico may hold Guatemalan
+# nationality): each is compared with its own kind only.
+NATIONALITY = Comparison(
+    name="nationality",
+    label="nationality",
+    columns=("nationality",),
     levels=(
-        _null("country"),
-        Level("exact", "the same", *exact("country")),
+        _null("nationality"),
+        Level("exact", "the same", eq("nationality")),
+        _else("different"),
+    ),
+)
+
+BIRTH_COUNTRY = Comparison(
+    name="birth_country",
+    label="country of birth",
+    columns=("birth_country",),
+    levels=(
+        _null("birth_country"),
+        Level("exact", "the same", eq("birth_country")),
         _else("different"),
     ),
 )
@@ -360,15 +512,17 @@ ADDRESS = Comparison(
         Level(
             "exact",
             "same street and house number",
-            *custom("street_l = street_r AND street_number_l = street_number_r", _same_address),
+            custom(
+                "street_l = street_r AND street_number_l = street_number_r",
+                all_of(eq("street"), eq("street_number")).value,
+            ),
         ),
         Level(
             "close",
             "street spelt nearly the same, same house number",
-            lambda: cll.And(_STREET_CLOSE[0](), _NUMBER_SAME[0]()),
-            lambda left, right: _STREET_CLOSE[1](left, right) and _NUMBER_SAME[1](left, right),
+            all_of(_STREET_CLOSE, _NUMBER_SAME),
         ),
-        Level("same_street", "same street, house number differs or unknown", *_STREET_CLOSE),
+        Level("same_street", "same street, house number differs or unknown", _STREET_CLOSE),
         _else("different"),
     ),
 )
@@ -379,8 +533,8 @@ LOCALITY = Comparison(
     columns=("locality",),
     levels=(
         _null("locality"),
-        Level("exact", "the same", *exact("locality")),
-        Level("close", "spelt nearly the same", *jaro_winkler("locality", 0.9)),
+        Level("exact", "the same", eq("locality")),
+        Level("close", "spelt nearly the same", jaro_winkler("locality", 0.9)),
         _else("different"),
     ),
 )
@@ -391,8 +545,8 @@ POSTCODE = Comparison(
     columns=("postcode",),
     levels=(
         _null("postcode"),
-        Level("exact", "the same", *exact("postcode")),
-        Level("one_char", "one character differs", *damerau_levenshtein("postcode", 1)),
+        Level("exact", "the same", eq("postcode")),
+        Level("one_char", "one character differs", damerau_levenshtein("postcode", 1)),
         _else("different"),
     ),
 )
@@ -405,12 +559,16 @@ ALL_COMPARISONS: tuple[Comparison, ...] = (
     PASSPORT,
     ID_NUMBER,
     GENDER,
-    COUNTRY,
+    NATIONALITY,
+    BIRTH_COUNTRY,
     ADDRESS,
     LOCALITY,
     POSTCODE,
 )
 BY_NAME = {comparison.name: comparison for comparison in ALL_COMPARISONS}
+TF_COLUMNS: tuple[str, ...] = tuple(
+    sorted({column for comparison in ALL_COMPARISONS for column in comparison.tf_columns})
+)
 
 
 def comparisons_for(columns: Collection[str]) -> list[Comparison]:

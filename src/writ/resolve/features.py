@@ -16,12 +16,14 @@ from writ.resolve.identifiers import a_number, document_number
 from writ.resolve.names import fold, name_features, split_full_name
 
 # Bump when the preparation changes: a model is only valid for the features it was trained on.
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 
 GIVEN_PROPS = ("firstName", "middleName", "secondName")
 FAMILY_PROPS = ("lastName",)
 ID_NUMBER_PROPS = ("socialSecurityNumber", "taxNumber", "registrationNumber")
-COUNTRY_PROPS = ("nationality", "citizenship", "birthCountry", "country")
+# Nationality and country of birth are different facts, each compared with its own kind.
+NATIONALITY_PROPS = ("nationality", "citizenship")
+BIRTH_COUNTRY_PROPS = ("birthCountry",)
 _DIGITS = re.compile(r"\d+")
 
 # Every column the model may compare, in the order rows are built.
@@ -31,16 +33,20 @@ COLUMNS = (
     "given_first",
     "given_keys",
     "given_phonetic",
+    "given_compact",
     "family",
     "family_first",
     "family_last",
     "family_phonetic",
+    "family_compact",
+    "name_sorted",
     "birth_date",
     "birth_year",
     "birth_month",
     "birth_day",
     "gender",
-    "country",
+    "nationality",
+    "birth_country",
     "a_number",
     "passport",
     "id_number",
@@ -71,6 +77,10 @@ def _gender(text: str | None) -> str | None:
     if folded[:1] in ("m", "f"):
         return folded[:1]
     return None
+
+
+def _country(text: str | None) -> str | None:
+    return text.strip().lower() or None if text else None
 
 
 def _given_and_family(record: PersonRecord) -> tuple[str | None, str | None]:
@@ -106,23 +116,26 @@ def prepare(record: PersonRecord) -> dict[str, Any]:
     other_ids = [v for v in record.values("idNumber") if a_number(v) is None]
     id_number = document_number(record.first(*ID_NUMBER_PROPS) or next(iter(other_ids), None))
     street_number, street = _street(record)
-    country = record.first(*COUNTRY_PROPS)
     return {
         "unique_id": record.uid,
         "given": names.given,
         "given_first": names.given_first,
         "given_keys": list(names.given_keys) or None,
         "given_phonetic": names.given_phonetic,
+        "given_compact": names.given_compact,
         "family": names.family,
         "family_first": names.family_first,
         "family_last": names.family_last,
         "family_phonetic": names.family_phonetic,
+        "family_compact": names.family_compact,
+        "name_sorted": names.name_sorted,
         "birth_date": birth.full,
         "birth_year": birth.year,
         "birth_month": birth.month,
         "birth_day": birth.day,
         "gender": _gender(record.first("gender")),
-        "country": country.lower() if country else None,
+        "nationality": _country(record.first(*NATIONALITY_PROPS)),
+        "birth_country": _country(record.first(*BIRTH_COUNTRY_PROPS)),
         "a_number": min(a_numbers) if a_numbers else None,
         "passport": document_number(record.first("passportNumber")),
         "id_number": id_number,

@@ -1,9 +1,11 @@
 """Names as the matcher compares them: folded to ASCII, spelling variants and nicknames known.
 
 A name written in Arabic, Cyrillic or with accents is transliterated and folded to lower-case ASCII
-(``Muñoz`` → ``munoz``, ``Олександр`` → ``oleksandr``). Spellings of one name that differ only by
-romanisation (``Mohamed``/``Muhammad``) are mapped to one form from ``data/name_variants.yml``;
-nicknames and short forms (``Bob``/``Robert``) come from the ``nicknames`` package's curated list.
+by rigour (ICU underneath, with rigour's own spellings for Cyrillic, Greek, Armenian, Georgian and
+Hangul: ``Шевченко`` → ``shevchenko``, ``Muñoz`` → ``munoz``). Spellings of one name that differ
+only by romanisation (``Mohamed``/``Muhammad``) are mapped to one form from
+``data/name_variants.yml``; nicknames and short forms (``Bob``/``Robert``) come from the
+``nicknames`` package's curated list.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from importlib import resources
 import jellyfish
 import yaml
 from nicknames import NickNamer
-from normality import ascii_text
+from rigour.text.translit import ascii_text
 
 # Particles that some records keep and others drop: "de la Cruz", "Garcia y Lopez", "Al-Masri".
 PARTICLES = frozenset(
@@ -98,6 +100,15 @@ class NameFeatures:
     family_first: str | None  # a double surname cut to its first part
     family_last: str | None  # ... or to its last part
     family_phonetic: str | None
+    given_compact: str | None = None  # every given word run together: "mary ann" -> "maryann"
+    family_compact: str | None = None  # "de la cruz", "Delacruz" -> "delacruz"
+    name_sorted: str | None = None  # every word of both names, sorted: order does not matter
+
+
+def compact(text: str | None) -> str | None:
+    """The folded name with its words run together, particles kept: hyphen and space variants
+    ("Garcia-Lopez", "GarciaLopez", "De la Cruz", "Delacruz") become one form."""
+    return "".join(fold(text).split()) or None
 
 
 def name_features(given: str | None, family: str | None) -> NameFeatures:
@@ -114,6 +125,9 @@ def name_features(given: str | None, family: str | None) -> NameFeatures:
         family_first=family_words[0] if family_words else None,
         family_last=family_words[-1] if family_words else None,
         family_phonetic=phonetic(family_words[0]) if family_words else None,
+        given_compact=compact(given),
+        family_compact=compact(family),
+        name_sorted=" ".join(sorted(given_words + family_words)) or None,
     )
 
 

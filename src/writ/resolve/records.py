@@ -119,18 +119,29 @@ def lookup_keys(features: Mapping[str, Any]) -> set[str]:
         ("gd", "given_first", "birth_date"),
         ("fd", "family_first", "birth_date"),
         ("ld", "family_last", "birth_date"),
+        ("nm", "given_phonetic", "family_phonetic", "birth_month", "birth_day"),
+        ("ny", "name_sorted", "birth_year"),
         ("gf", "given_phonetic", "family_phonetic"),
         ("nn", "given_first", "family_first"),
     )
-    for prefix, first, second in pairs:
-        if f.get(first) and f.get(second):
-            keys.add(f"{prefix}:{f[first]}|{f[second]}")
+    for prefix, *columns in pairs:
+        if all(f.get(column) for column in columns):
+            keys.add(f"{prefix}:" + "|".join(str(f[column]) for column in columns))
     return {key[:200] for key in keys}
 
 
 def probe_keys(features: Mapping[str, Any]) -> set[str]:
     """The keys to look a record up under: its own, and its names the other way round."""
     keys = lookup_keys(features)
-    if features.get("given_first") and features.get("family_first"):
-        keys.add(f"nn:{features['family_first']}|{features['given_first']}"[:200])
+    f = features
+    if f.get("given_first") and f.get("family_first"):
+        keys.add(f"nn:{f['family_first']}|{f['given_first']}"[:200])
+    if f.get("given_phonetic") and f.get("family_phonetic"):
+        keys.add(f"gf:{f['family_phonetic']}|{f['given_phonetic']}"[:200])
+    if f.get("birth_date"):
+        # One record's first given name as the other's first family name, with the birth date.
+        if f.get("family_first"):
+            keys.add(f"gd:{f['family_first']}|{f['birth_date']}"[:200])
+        if f.get("given_first"):
+            keys.add(f"fd:{f['given_first']}|{f['birth_date']}"[:200])
     return keys

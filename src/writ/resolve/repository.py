@@ -12,9 +12,9 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from writ.resolve.cluster import NOT_SAME, SAME, UNSURE, Assignment, pair_key
-from writ.resolve.features import COLUMNS
-from writ.resolve.linkage import ScoredPair
-from writ.resolve.model import LinkageModel
+from writ.resolve.features import COLUMNS, FEATURE_VERSION
+from writ.resolve.model import ARTEFACT_FORMAT, LinkageModel
+from writ.resolve.pairs import ScoredPair
 from writ.resolve.records import lookup_keys
 from writ.store.tables.resolve import (
     resolve_events,
@@ -66,8 +66,19 @@ def active_model(session: Session) -> LinkageModel | None:
         artefact = session.scalar(
             select(resolve_models.c.artefact).where(resolve_models.c.version == version)
         )
-        model = _MODELS[version] = LinkageModel.from_json(json.loads(artefact or "{}"))
+        data = json.loads(artefact or "{}")
+        if not usable(data):
+            return None  # made for another preparation of the features: the next run retrains
+        model = _MODELS[version] = LinkageModel.from_json(data)
     return model
+
+
+def usable(artefact: Mapping[str, Any]) -> bool:
+    """Whether a stored artefact is a model of this format for the features prepared today."""
+    return (
+        artefact.get("format") == ARTEFACT_FORMAT
+        and artefact.get("feature_version") == FEATURE_VERSION
+    )
 
 
 def save_model(session: Session, model: LinkageModel, user: str, now: str) -> None:

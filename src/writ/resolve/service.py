@@ -70,6 +70,10 @@ BATCH = Resource("resolution", "batch")
 INCREMENTAL = Resource("resolution", "incremental")
 EXPORT = Resource("resolution", "clusters")
 QUEUE = Resource("match", "queue")
+NO_MODEL = (
+    "no linkage model for the features writ prepares today (none yet, or one trained by an "
+    "earlier version): run `writ resolve run` first"
+)
 
 
 @dataclass(frozen=True)
@@ -227,7 +231,7 @@ def match_new(svc: Services, actor: Actor, backend: Backend | None = None) -> Ru
         session, now = op.session, utcnow()
         model = repo.active_model(session)
         if model is None:
-            raise LookupError("no linkage model yet: run `writ resolve run` first")
+            raise LookupError(NO_MODEL)
         known = set(session.scalars(select(resolve_records.c.entity_id)))
         people = [p for p in load_people(session) if p.entity_id not in known]
         rows = [prepare(p.record) for p in people]
@@ -581,7 +585,7 @@ def decide(svc: Services, actor: Actor, match_id: int, verdict: str, reason: str
 def _model(session: Session) -> LinkageModel:
     model = repo.active_model(session)
     if model is None:
-        raise LookupError("no linkage model yet: run `writ resolve run` first")
+        raise LookupError(NO_MODEL)
     return model
 
 

@@ -15,7 +15,7 @@ from splink.internals.database_api import DatabaseAPISubClass
 from splink.internals.splink_dataframe import SplinkDataFrame
 
 from writ.resolve.features import COLUMNS
-from writ.resolve.linkage import ARRAY_COLUMNS, Backend, Rows
+from writ.resolve.linkage import ARRAY_COLUMNS, TF_PREFIX, Backend, Rows
 
 
 def local_session(cores: int = 2, memory: str = "2g") -> Any:
@@ -40,22 +40,20 @@ def spark_backend(session: Any) -> Backend:
     from pyspark.sql import types
     from splink import SparkAPI
 
-    schema = types.StructType(
-        [
-            types.StructField(
-                column,
-                types.ArrayType(types.StringType())
-                if column in ARRAY_COLUMNS
-                else types.StringType(),
-            )
-            for column in COLUMNS
-        ]
-    )
+    fields = [
+        types.StructField(
+            column,
+            types.ArrayType(types.StringType()) if column in ARRAY_COLUMNS else types.StringType(),
+        )
+        for column in COLUMNS
+    ]
     checkpoint = "/tmp/writ-spark-checkpoints"
     session.sparkContext.setCheckpointDir(checkpoint)
 
     def open_api() -> DatabaseAPISubClass:
         return SparkAPI(spark_session=session, break_lineage_method="persist")
+
+    schema = types.StructType(fields)
 
     def register(db_api: DatabaseAPISubClass, rows: Rows, name: str) -> SplinkDataFrame:
         data = [tuple(row.get(column) for column in COLUMNS) for row in rows]
@@ -68,4 +66,20 @@ def spark_backend(session: Any) -> Backend:
         for row in data.select(*(c for c in columns if c in present)).toLocalIterator():
             yield row.asDict()
 
-    return Backend("spark", open_api, register, stream)
+    def lookup(
+        db_api: DatabaseAPISubClass,
+        column: str,
+        values: Sequence[str],
+        frequencies: Sequence[float],
+        name: str,
+    ) -> SplinkDataFrame:
+        tf_schema = types.StructType(
+            [
+                types.StructField(column, types.StringType()),
+                types.StructField(f"{TF_PREFIX}{column}", types.DoubleType()),
+            ]
+        )
+        frame = session.createDataFrame(list(zip(values, frequencies, strict=True)), tf_schema)
+        return db_api.register(frame, dataset_display_name=name)
+
+    return Backend("spark", open_api, register, stream, lookup)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -12,6 +14,7 @@ from writ.model.statement import Statement
 from writ.model.subject import Subject, assemble
 from writ.service.operation import NotFound, Services
 from writ.store.tables.core import markings, statements
+from writ.store.tables.resolve import resolve_records, resolve_subjects
 
 
 def person_resource(session: Session, entity_id: str) -> Resource:
@@ -88,3 +91,154 @@ def set_marking(
             )
         )
         op.details.update(sealed=sealed, compartments=sorted(compartments), unit=unit)
+
+
+@dataclass(frozen=True)
+class SubjectRecord:
+    """One record of a subject: its entity, source and record id, and its current values."""
+
+    entity_id: str
+    source: str
+    record_id: str
+    schema: str
+    values: dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class SubjectProfile:
+    """A subject (``S-…``) as one person: the values of every record of it the actor may read,
+    each with its sources, and the records one by one. An entity not resolved into a subject
+    (an organisation, an address, a record not yet resolved) is a profile of its own."""
+
+    id: str  # the subject id, or the entity id when there is no subject
+    subject_id: str | None
+    merged_from: str | None  # the id asked for, when that subject was merged into this one
+    view: Subject
+    records: list[SubjectRecord]
+
+    @property
+    def entity_ids(self) -> list[str]:
+        return [r.entity_id for r in self.records]
+
+    @property
+    def sources(self) -> list[str]:
+        return sorted({r.source for r in self.records})
+
+
+def _subject_members(session: Session, subject_id: str) -> tuple[str, list[str]]:
+    """The subject id (following merges) and its records' entity ids."""
+    seen = set()
+    current = subject_id
+    while current not in seen:
+        seen.add(current)
+        members = list(
+            session.scalars(
+                select(resolve_records.c.entity_id)
+                .where(resolve_records.c.subject_id == current)
+                .order_by(resolve_records.c.entity_id)
+            )
+        )
+        if members:
+            return current, members
+        merged = session.execute(
+            select(resolve_subjects.c.merged_into).where(resolve_subjects.c.subject_id == current)
+        ).scalar()
+        if not merged:
+            break
+        current = merged
+    return subject_id, []
+
+
+def get_subject(svc: Services, actor: Actor, subject_or_entity: str) -> SubjectProfile:
+    """A subject by its id (``S-…``, a merged one followed to the subject it went into), or the
+    subject a record belongs to, or an entity of its own. Records the actor may not read are left
+    out without a trace; with none left, the read is refused. Audited as a read."""
+    with svc.operation(actor, "read", audit_action="subject.read") as op:
+        session = op.session
+        subject_id: str | None = None
+        members: list[str] = []
+        if subject_or_entity.startswith("S-"):
+            subject_id, members = _subject_members(session, subject_or_entity)
+        else:
+            own = session.execute(
+                select(resolve_records.c.subject_id).where(
+                    resolve_records.c.entity_id == subject_or_entity
+                )
+            ).scalar()
+            if own is not None:
+                subject_id, members = _subject_members(session, own)
+            else:
+                members = [subject_or_entity]
+        if subject_id is not None:
+            op.authorize(Resource("subject", subject_id))
+        else:
+            op.authorize(person_resource(session, subject_or_entity))
+        resources = [person_resource(session, e) for e in members]
+        visible = [
+            e
+            for e, resource in zip(members, resources, strict=True)
+            if svc.policy.decide(actor, "read", resource).allowed
+        ]
+        if members and not visible:
+            op.authorize(resources[0])
+        found = load_statements(session, visible) if visible else []
+        if not found:
+            raise NotFound(f"no subject or record {subject_or_entity}")
+        records: dict[str, SubjectRecord] = {}
+        for stmt in found:
+            record = records.get(stmt.entity_id)
+            if record is None:
+                record = records[stmt.entity_id] = SubjectRecord(
+                    stmt.entity_id, stmt.source, stmt.record_id, stmt.schema, {}
+                )
+            if stmt.superseded_at is None:
+                record.values.setdefault(stmt.prop, []).append(stmt.value)
+        shown = subject_id or subject_or_entity
+        merged_from = (
+            subject_or_entity
+            if subject_or_entity.startswith("S-") and subject_or_entity != subject_id
+            else None
+        )
+        op.details.update(subject=shown, records=len(records), statements=len(found))
+        return SubjectProfile(
+            shown,
+            subject_id,
+            merged_from,
+            assemble(shown, found),
+            sorted(records.values(), key=lambda r: (r.source, r.record_id, r.entity_id)),
+        )
+
+
+@dataclass(frozen=True)
+class Named:
+    """How a page names a record: the person's name and the subject to link to."""
+
+    name: str
+    subject_id: str | None
+
+    def href(self, entity_id: str) -> str:
+        return f"/subjects/{self.subject_id or entity_id}"
+
+
+def names_of(session: Session, entity_ids: list[str]) -> dict[str, Named]:
+    """The name and subject of each entity, for pages that list records (inside an operation;
+    the caller checks that the actor may read them)."""
+    wanted = sorted(set(entity_ids))
+    if not wanted:
+        return {}
+    found: dict[str, list[Statement]] = {}
+    for stmt in load_statements(session, wanted):
+        if stmt.superseded_at is None and stmt.prop in ("name", "firstName", "lastName", "full"):
+            found.setdefault(stmt.entity_id, []).append(stmt)
+    subjects = dict(
+        session.execute(
+            select(resolve_records.c.entity_id, resolve_records.c.subject_id).where(
+                resolve_records.c.entity_id.in_(wanted)
+            )
+        ).all()
+    )
+    named = {}
+    for entity_id in wanted:
+        view = assemble(entity_id, found.get(entity_id, []))
+        named[entity_id] = Named(view.caption_or("no name on file"), subjects.get(entity_id))
+    return named

@@ -12,6 +12,7 @@ from fastapi import APIRouter, File, Form, Path, Request, UploadFile
 from starlette.responses import Response
 
 from writ.cases import service as case_service
+from writ.web.forms import FieldErrors, parse_date
 from writ.web.guard import FormSession, PageSession, Svc
 from writ.web.templating import render, see_other
 
@@ -89,7 +90,7 @@ async def add_evidence(
     case_id: CaseId,
     content: Annotated[UploadFile, File()],
     description: Annotated[str, Form(max_length=2000)] = "",
-    retain_until: Annotated[str, Form(max_length=10)] = "",
+    retain_until: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     filename = (content.filename or "upload").strip()
     if len(filename) > 255 or re.search(r"[\x00-\x1f\x7f]", filename):
@@ -141,10 +142,12 @@ def add_task(
     svc: Svc,
     case_id: CaseId,
     title: Annotated[str, Form(max_length=500)] = "",
-    due: Annotated[str, Form(max_length=10)] = "",
+    due: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
+    if not title.strip():
+        raise FieldErrors(title="Enter what the task is.")
     case_service.create_task(
-        svc, session.actor, case_id, title, assignee=session.actor.user, due=due or None
+        svc, session.actor, case_id, title, assignee=session.actor.user, due=parse_date("due", due)
     )
     return _back(request, case_id, "Task added.", anchor="tasks")
 

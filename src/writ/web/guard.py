@@ -24,11 +24,16 @@ def page_session(request: Request) -> SignedIn:
     return session
 
 
-def form_session(
+async def form_session(
+    request: Request,
     session: Annotated[SignedIn, Depends(page_session)],
     csrf: Annotated[str, Form(max_length=128)] = "",
 ) -> SignedIn:
-    """The session of a form post, refused unless the form carries the session's CSRF token."""
+    """The session of a form post, refused unless the form carries the session's CSRF token.
+
+    The form as sent is kept on the request, so that an input error can put it back on the page
+    it came from (``writ.web.forms``)."""
+    request.state.sent_form = await request.form()
     if not auth.csrf_ok(session, csrf):
         raise CsrfRejected("the form is out of date or did not come from writ; load it again")
     return session

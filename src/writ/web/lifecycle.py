@@ -65,7 +65,7 @@ def open_case(
     session: FormSession,
     svc: Svc,
     subject_name: Annotated[str, Form(max_length=300)] = "",
-    birth_date: Annotated[str, Form(max_length=10)] = "",
+    birth_date: Annotated[str, Form(max_length=64)] = "",
     country_of_birth: Annotated[str, Form(max_length=64)] = "",
     a_number: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:

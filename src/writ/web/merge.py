@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from starlette.responses import Response
 
 from writ.resolve import service as resolve_service
+from writ.search import service as search_service
 from writ.web.guard import FormSession, PageSession, Svc
 from writ.web.templating import render, see_other
 
@@ -22,6 +23,10 @@ def _back(
 ) -> Response:
     moved = sum(1 for before, after in result.changes.values() if before != after)
     note = f"{what} recorded as event {result.event_id}: {moved} record(s) changed subject."
+    if result.kind == "merge":
+        # The page's subject may be the one merged away: follow its records.
+        went = {after for before, after in result.changes.values() if before == entity_id}
+        entity_id = went.pop() if len(went) == 1 else entity_id
     return see_other(request, f"/subjects/{entity_id}/resolution", note)
 
 
@@ -31,8 +36,17 @@ def resolution_page(
     session: PageSession,
     svc: Svc,
     entity_id: EntityId,
+    find: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
     resolution = resolve_service.subject_resolution(svc, session.actor, entity_id)
+    # The merge picker: subjects from the store, by default those named like this one.
+    wanted = find.strip() or _name_of(resolution)
+    found = search_service.search(svc, session.actor, wanted, limit=10) if wanted else None
+    candidates = [
+        row
+        for row in (found.rows if found else [])
+        if row.kind == "subject" and row.id != resolution.subject_id
+    ]
     return render(
         request,
         "resolution.html",
@@ -40,7 +54,19 @@ def resolution_page(
         title=f"Subject {resolution.subject_id}",
         entity_id=entity_id,
         resolution=resolution,
+        find=wanted,
+        candidates=candidates,
+        record_names={r.entity_id: f"{r.source} record {r.record_id}" for r in resolution.records},
     )
+
+
+def _name_of(resolution: resolve_service.SubjectResolution) -> str:
+    """The name of the subject's first record, without the birth date its caption carries."""
+    for record in resolution.records:
+        name = record.caption.split(" (born ")[0].strip()
+        if name and name != record.entity_id:
+            return name
+    return ""
 
 
 @router.post("/subjects/{entity_id}/merge")

@@ -44,7 +44,7 @@ def create_plan(
     session: FormSession,
     svc: Svc,
     title: Annotated[str, Form(max_length=300)] = "",
-    planned_for: Annotated[str, Form(max_length=16)] = "",
+    planned_for: Annotated[str, Form(max_length=64)] = "",
     case_ids: Annotated[list[str] | None, Form()] = None,
     sensitive_location: Annotated[bool, Form()] = False,
 ) -> Response:

@@ -15,6 +15,8 @@ from starlette.responses import RedirectResponse, Response
 
 from writ.service import auth
 from writ.service.auth import SignedIn
+from writ.web import plain
+from writ.web.forms import form_for
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -91,12 +93,15 @@ def script_json(value: Any) -> Markup:
 
 
 templates.env.filters["script_json"] = script_json
+templates.env.filters.update(plain.FILTERS)
+templates.env.tests.update(plain.TESTS)
 templates.env.globals.update(
     role_names=ROLE_NAMES,
     purpose_names=PURPOSE_NAMES,
     url_with=url_with,
     nav_links=nav_links,
     now_date=lambda: date.today().isoformat(),
+    form_for=form_for,
 )
 
 
@@ -138,6 +143,7 @@ def render(
             "session": session,
             "demo": demo,
             "store": svc.store.dialect,
+            "form_state": getattr(request.state, "form_state", None),
             "flashes": flashes,
             **context,
         },

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -70,6 +70,7 @@ class CaseSummary:
     citizenship: str
     unit: str
     investigation_case_id: str | None
+    entity_id: str | None = None  # the person's record, when the case was opened on one
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,7 @@ def summary_of(row: Mapping[Any, Any]) -> CaseSummary:
         citizenship=row["citizenship"],
         unit=row["unit"],
         investigation_case_id=row["investigation_case_id"],
+        entity_id=row.get("entity_id"),
     )
 
 
@@ -376,15 +378,20 @@ class DeclaredFamily:
     links: list[FamilyView]
 
 
-def declared_family(svc: Services, actor: Actor, entity_id: str) -> list[DeclaredFamily]:
-    """The family links declared on the immigration cases opened for a subject (its entity id),
-    of the cases the actor may read; a relative's whereabouts is their custody, read now."""
+def declared_family(
+    svc: Services, actor: Actor, entity_id: str | Sequence[str]
+) -> list[DeclaredFamily]:
+    """The immigration cases opened for a subject (its entity id, or the ids of all its records)
+    that the actor may read, each with the family links declared on it; a relative's
+    whereabouts is their custody, read now."""
+    entity_ids = [entity_id] if isinstance(entity_id, str) else list(dict.fromkeys(entity_id))
     with svc.operation(actor, "read", audit_action="family-link.read") as op:
-        op.authorize(person_resource(op.session, entity_id))
+        for one in entity_ids:
+            op.authorize(person_resource(op.session, one))
         found = []
         for row in op.session.execute(
             select(immigration_cases)
-            .where(immigration_cases.c.entity_id == entity_id)
+            .where(immigration_cases.c.entity_id.in_(entity_ids))
             .order_by(immigration_cases.c.opened_at)
         ).mappings():
             if not svc.policy.decide(actor, "read", case_resource(row)).allowed:
