@@ -1,6 +1,8 @@
-"""The attacks of finding 1 for real, in Chromium: markup planted through a failed sign-in and
-through a search query, then opened by oversight in the audit viewer. The page must stay where it
-is, run nothing of the attacker's, and its in-browser proof check must still verify."""
+"""The attacks of issue 13 finding 1 for real, in Chromium: markup planted through a failed
+sign-in and through a search query, then opened by oversight in the audit viewer. The page must
+stay where it is, run nothing of the attacker's, and its in-browser proof check must still
+verify. (The browser sample of tests/security/; it lives here to share the browser tests' one
+Chromium: Playwright's sync API cannot run two at once.)"""
 
 from __future__ import annotations
 
