@@ -251,7 +251,9 @@ def serve(
     from writ.api.app import create_app
 
     console.print(f"writ at http://{host}:{port}/  (API: http://{host}:{port}/api/v1/docs)")
-    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+    # Forwarded headers are believed only from the proxies writ.toml names (trusted_proxies),
+    # by the application itself: uvicorn's own default believes them from 127.0.0.1.
+    uvicorn.run(create_app(), host=host, port=port, log_level="info", proxy_headers=False)
 
 
 def run(args: list[str]) -> int:
