@@ -287,7 +287,7 @@ def record_custody(
         raise ValueError(f"evidence {evidence_id}: {event} needs to_party")
     with svc.operation(actor, "update", audit_action=f"evidence.{event}") as op:
         item, case = _load(op.session, evidence_id)
-        op.authorize(case.resource("evidence"))
+        op.authorize(case.resource("evidence", evidence_id))
         if item.status == "disposed":
             raise ValueError(f"evidence {evidence_id}: disposed on {item.disposed_at}; no events")
         if event == "checked_out" and item.status == "checked-out":
@@ -362,7 +362,7 @@ def retrieve_evidence(
     """The content, after re-checking its SHA-256. A mismatch is recorded, then raised."""
     with svc.operation(actor, "read", audit_action="evidence.retrieve") as op:
         item, case = _load(op.session, evidence_id)
-        op.authorize(case.resource("evidence"))
+        op.authorize(case.resource("evidence", evidence_id))
         content, observed = _check(svc, op.session, actor, item, case, files)
         op.details.update(sha256=item.sha256, observed=observed)
         if content is None:
@@ -376,7 +376,7 @@ def verify_evidence(svc: Services, actor: Actor, evidence_id: str, files: Eviden
     """Re-hash the content and put ``verified`` on the chain; a mismatch is recorded and raised."""
     with svc.operation(actor, "verify", audit_action="evidence.verify") as op:
         item, case = _load(op.session, evidence_id)
-        op.authorize(case.resource("evidence"))
+        op.authorize(case.resource("evidence", evidence_id))
         content, observed = _check(svc, op.session, actor, item, case, files)
         op.details.update(sha256=item.sha256, observed=observed)
         if content is None:
@@ -397,7 +397,7 @@ def dispose_evidence(
     today = today or datetime.now(UTC).date().isoformat()
     with svc.operation(actor, "approve", audit_action="evidence.dispose") as op:
         item, case = _load(op.session, evidence_id)
-        op.authorize(case.resource("evidence"))
+        op.authorize(case.resource("evidence", evidence_id))
         if item.status == "disposed":
             raise ValueError(f"evidence {evidence_id}: already disposed on {item.disposed_at}")
         if item.status == "checked-out":
@@ -424,7 +424,7 @@ def custody_chain(
     """The item and every event on its chain, oldest first."""
     with svc.operation(actor, "read", audit_action="evidence.read") as op:
         item, case = _load(op.session, evidence_id)
-        op.authorize(case.resource("evidence"))
+        op.authorize(case.resource("evidence", evidence_id))
         rows = op.session.execute(
             select(custody_events)
             .where(custody_events.c.evidence_id == evidence_id)

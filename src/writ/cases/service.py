@@ -752,7 +752,7 @@ def get_task(svc: Services, actor: Actor, task_id: str) -> Task:
         if row is None:
             raise NotFound(f"no task {task_id}")
         task = _task(row)
-        op.authorize(load_case(op.session, task.case_id).resource("task"))
+        op.authorize(load_case(op.session, task.case_id).resource("task", task.id))
         op.details["task"] = task_id
         return task
 
@@ -775,7 +775,7 @@ def update_task(
             raise NotFound(f"no task {task_id}")
         task = _task(row)
         case = load_case(op.session, task.case_id)
-        op.authorize(case.resource("task"))
+        op.authorize(case.resource("task", task.id))
         values: dict[str, object] = {"updated_at": utcnow()}
         if status is not None:
             values["status"] = status
