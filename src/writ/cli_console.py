@@ -12,25 +12,18 @@ console made anywhere else.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rich.console import Console
 from rich.text import Text
 
-# C0 controls but tab and new line, DEL, C1 controls, and the bidirectional embeddings,
-# overrides and isolates (U+202A-U+202E, U+2066-U+2069) that reorder what follows them.
-_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+from writ.model.text import HIDDEN_IN_TERMINAL
+from writ.model.text import shown as shown_text
 
 
 def shown(value: object) -> str:
     """``value`` as text with every control character written as its escape (``\\x1b``)."""
-    return _HIDDEN.sub(_escape, str(value))
-
-
-def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return shown_text(str(value), HIDDEN_IN_TERMINAL)
 
 
 def styled(text: object, style: str) -> Text:
