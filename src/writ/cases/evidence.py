@@ -160,7 +160,7 @@ class CustodyEvent:
 def _load(session: Session, evidence_id: str) -> tuple[Evidence, Case]:
     row = session.execute(select(evidence).where(evidence.c.id == evidence_id)).first()
     if row is None:
-        raise NotFound(f"no evidence {evidence_id}")
+        raise NotFound(f"no evidence {evidence_id}", "evidence", evidence_id)
     m = row._mapping
     item = Evidence(
         m["id"],

@@ -68,7 +68,7 @@ def case_from_row(row: Any) -> Case:
 def load_case(session: Session, case_id: str) -> Case:
     row = session.execute(select(cases).where(cases.c.id == case_id)).first()
     if row is None:
-        raise NotFound(f"no case {case_id}")
+        raise NotFound(f"no case {case_id}", "case", case_id)
     return case_from_row(row)
 
 
