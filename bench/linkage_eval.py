@@ -22,6 +22,7 @@ from itertools import combinations
 
 Clusters = list[frozenset[str]]
 Pair = tuple[str, str]
+ReviewItem = tuple[tuple[str, str], ...]  # (record, its proposed subject) per record of an item
 
 RELATIONS = ("twin", "namesake", "junior", "household", "common_name")
 
@@ -146,3 +147,17 @@ def print_trap_table(title: str, tables: Mapping[str, Mapping[str, TrapRow]]) ->
             share = f"{row.found / row.true_pairs:6.1%}" if row.true_pairs else "     -"
             line += f" | {row.found:9d} {share} {row.false_subjects:7d}"
         print(line)
+
+
+def review_figures(truth: Truth, records: int, items: list[ReviewItem]) -> tuple[float, float]:
+    """``review_share``: open items per record; ``review_precision``: share of items that are
+    true matches — two of the item's proposed subjects hold records of one real person."""
+    share = len(items) / records if records else 0.0
+    true = 0
+    for item in items:
+        subjects: dict[str, set[str]] = defaultdict(set)
+        for uid, subject in item:
+            if uid in truth.person:
+                subjects[truth.person[uid]].add(subject)
+        true += any(len(s) > 1 for s in subjects.values())
+    return share, (true / len(items) if items else 0.0)

@@ -22,7 +22,7 @@ from hardset.generate import read_truth
 from hardset.romanize import SYSTEMS, ascii_fold
 from hardset.sources import SOURCES
 from helpers import actor
-from linkage_eval import Truth, score, trap_table
+from linkage_eval import Truth, review_figures, score, trap_table
 from writ.ingest.rows import entity_id
 from writ.ingest.service import ingest
 from writ.service import Services
@@ -97,6 +97,7 @@ NOISE = {
     "a_id_digit",
     "passport_renewed",
     "other_address",
+    "weak_evidence",
 }
 
 
@@ -232,3 +233,32 @@ def test_scores_and_the_per_trap_table_count_what_they_say() -> None:
     merged = [frozenset({"a1", "a2"}), frozenset({"t1"}), frozenset({"t2"}), frozenset({"c"})]
     assert score(truth, merged).f1 == 1.0
     assert trap_table(truth, merged)["name_swap"].found == 1
+
+
+def test_review_precision_counts_items_whose_subjects_share_a_real_person() -> None:
+    truth = Truth({"a1": "A", "a2": "A", "b": "B", "c": "C"})
+    pair_same = (("a1", "S1"), ("a2", "S2"))
+    pair_other = (("a1", "S1"), ("b", "S3"))
+    cluster_item = (("a1", "S1"), ("b", "S3"), ("a2", "S2"), ("c", "S4"))
+    share, precision = review_figures(truth, 4, [pair_same, pair_other, cluster_item])
+    assert share == 0.75
+    assert precision == 2 / 3
+    assert review_figures(truth, 4, []) == (0.0, 0.0)
+
+
+def test_the_splink_peers_run_on_the_ingested_records(services: Services, tmp_path: Path) -> None:
+    from splink_peers import splink_textbook, splink_tuned
+    from writ.resolve.records import load_people
+
+    data = generate(tmp_path / "peers", part="dev", people=150)
+    for mapping in data.mappings.values():
+        ingest(services, CUSTODIAN, mapping)
+    with services.store.transaction() as session:
+        records = [p.record for p in load_people(session)]
+    truth = Truth({entity_id(t.source, t.record_id, t.entity): t.person_id for t in data.truth})
+    for peer in (splink_textbook, splink_tuned):
+        clusters, compared, note = peer(records)
+        members = [uid for cluster in clusters for uid in cluster]
+        assert sorted(members) == sorted(r.uid for r in records), peer.__name__
+        assert compared > 0 and note
+        assert score(truth, clusters).f1 > 0.5, peer.__name__

@@ -100,9 +100,15 @@ def test_a_claim_step_out_of_order_is_explained_on_the_claims_page(browser, serv
     page = browser.get(f"/immigration/{case.id}/claims")
     assert "citizenship-claim" in page.text and "ICE Directive 16001.2" in page.text
     path = f"/immigration/{case.id}/claims/{claim.id}/sign-off"
-    first = browser.post(path, data={"csrf": csrf(page.text), "outcome": "citizen"})
+    form = {
+        "csrf": csrf(page.text),
+        "outcome": "citizen",
+        "_page": f"/immigration/{case.id}/claims",
+        "_form": f"signoff-{claim.id}",
+    }
+    first = browser.post(path, data=form)
     assert first.status_code == 303
-    again = browser.post(path, data={"csrf": csrf(page.text), "outcome": "citizen"})
+    again = browser.post(path, data=form)  # the same lawyer again: back on the claims page
     assert again.status_code == 422
     assert "the second sign-off must be by another person" in again.text
-    assert 'data-testid="claim-state">under investigation' in again.text
+    assert 'data-testid="claim-state">Legal (lee) signed off: a US citizen; waiting' in again.text

@@ -108,7 +108,7 @@ PARTS: dict[str, Part] = {
     ),
 }
 
-NAMESAKE_SHARE = 0.02
+NAMESAKE_SHARE = 0.006
 
 
 @dataclass(frozen=True)

@@ -206,7 +206,7 @@ class Builder:
         members.append(spouse)
         father, mother = (head, spouse) if head_sex == "M" else (spouse, head)
         children: list[Person] = []
-        twins_here = size >= 4 and self.rng.random() < 0.12
+        twins_here = size >= 4 and self.rng.random() < 0.08
         while len(members) < size:
             sex = "M" if self.rng.random() < 0.5 else "F"
             if culture.double_surname:
@@ -215,7 +215,9 @@ class Builder:
                 family = list(father.family)
             mother_year = mother.born.year
             born = self._birth(min(mother_year + 19, 2009), min(mother_year + 40, 2010))
-            given = None
+            # parents do not give two children one name, nor (but for a junior) their own
+            taken = [c.given[0] for c in children] + [father.given[0], mother.given[0]]
+            given = self._given(culture, sex, avoid=taken)
             junior = (
                 sex == "M"
                 and not any(c.sex == "M" for c in children)
@@ -226,7 +228,7 @@ class Builder:
                 given = list(father.given)
             if twins_here and len(children) == 1:
                 born = children[0].born
-                given = self._given(culture, sex, avoid=children[0].given)
+                given = self._given(culture, sex, avoid=taken)
             us_born = self.rng.random() < 0.35
             child = self.person(culture, sex, family, born, address, hid, us_born, given)
             if twins_here and len(children) == 1:

@@ -12,7 +12,8 @@
   passport number and country, nationality and birth country as ISO alpha-3 codes; a renewed
   passport on a later application.
 
-Every record lists the noise applied to it (``Record.noise``), so results can be broken down.
+Every record lists the noise applied to it (``Record.noise``), so results can be broken down;
+``weak_evidence`` marks a record with neither a full birth date nor a document number.
 """
 
 from __future__ import annotations
@@ -301,7 +302,18 @@ def render(person: Person, rng: np.random.Generator, variants: Variants) -> Iter
     faker = _FAKERS.setdefault(id(rng), _Faker(rng))
     for source, count in _counts(rng, person).items():
         for n in range(count):
-            yield SOURCES[source].make(person, n, rng, variants, faker)
+            record = SOURCES[source].make(person, n, rng, variants, faker)
+            if _weak(record.row):
+                record.noise.add("weak_evidence")
+            yield record
+
+
+def _weak(row: dict[str, str]) -> bool:
+    """A record with no full birth date and no document number: only names (and an address)."""
+    born = row.get("dob") or row.get("date_of_birth") or ""
+    full_date = len(born) >= 10  # 04/03/1985, 1985-03-04, 04 MAR 1985
+    numbers = row.get("a_number") or row.get("passport_number")
+    return not full_date and not numbers
 
 
 _SEQ: dict[str, int] = {}

@@ -65,27 +65,37 @@ def test_record_a_citizenship_claim_and_resolve_it(visit, live_writ):
     page.fill("#claim-basis", "Says she was born in El Paso, Texas; no papers with her")
     visit.submit("button:has-text('Record the claim')")
     assert "enforcement is stopped" in page.inner_text("[data-testid=note]")
-    assert page.inner_text("[data-testid=claim-state]") == "open"
+    assert page.inner_text("[data-testid=claim-state]") == "Open: waiting for an investigation"
     gate = page.inner_text("[data-testid=gate-now]")
     assert "blocked" in gate and "citizenship-claim" in gate
     assert "ICE Directive 16001.2" in gate
     visit.submit("button:has-text('Open the investigation')")
-    assert page.inner_text("[data-testid=claim-state]") == "under investigation"
-    page.click("label:has-text('Not a US citizen')")
-    visit.submit("button:has-text('Sign off')")
-    assert page.inner_text("[data-testid=denial-policy]") == "default-deny"
+    assert page.inner_text("[data-testid=claim-state]").startswith(
+        f"Under investigation (by {officer.username}): waiting for legal's sign-off"
+    )
+    # The officer is not offered the sign-off: the page says who takes it.
+    assert page.locator("button:has-text('Sign off')").count() == 0
+    assert page.inner_text("[data-testid=claim-waiting]") == "The next step is for legal."
+    visit.check_widths()
 
     page.context.clear_cookies()
     sign_in(visit, lawyer, "legal-review", start=f"/immigration/{case_id}/claims")
     page.click("label:has-text('Not a US citizen')")
     visit.submit("button:has-text('Sign off')")
-    assert page.inner_text("[data-testid=claim-state]") == "under investigation"
-    assert lawyer.username in page.inner_text("[data-testid=claim]")
+    assert "waits for a second person's sign-off" in page.inner_text("[data-testid=note]")
+    state = page.inner_text("[data-testid=claim-state]")
+    assert state.startswith(f"Legal ({lawyer.username}) signed off: not a US citizen; waiting")
+    assert "under investigation" not in state.lower()
+    # The same lawyer cannot also give the second sign-off.
+    assert page.locator("button:has-text('Sign off')").count() == 0
+    assert f"other than {lawyer.username}" in page.inner_text("[data-testid=claim-waiting]")
+    visit.check_widths()
 
     page.context.clear_cookies()
     sign_in(visit, supervisor, "case-processing", start=f"/immigration/{case_id}/claims")
     page.click("label:has-text('Not a US citizen')")
     visit.submit("button:has-text('Sign off')")
-    assert page.inner_text("[data-testid=claim-state]") == "adjudicated not citizen"
+    assert "adjudicated: not a US citizen" in page.inner_text("[data-testid=note]")
+    assert page.inner_text("[data-testid=claim-state]").startswith("Adjudicated: not a US citizen")
     assert "not us citizen" in page.inner_text("[data-testid=citizenship]")
     assert "citizenship-claim" not in page.inner_text("[data-testid=gate-now]")

@@ -48,6 +48,13 @@ def test_merge_undo_and_split_from_the_subject_profile(visit, live_writ, resolve
     candidates.locator("label").click()
     page.fill("#merge-reason", "Same fingerprints on both bookings")
     visit.submit("button:has-text('Merge')")
+    # Nothing is merged before the confirmation page says what will happen.
+    assert page.inner_text("h1").startswith(f"Merge {namesake} and ")
+    assert "become one person" in page.inner_text("[data-testid=confirm-consequences]")
+    assert "Same fingerprints on both bookings" in page.inner_text("[data-testid=confirm-facts]")
+    assert "can be undone" in page.inner_text("[data-testid=confirm-undo]")
+    visit.check_widths()
+    visit.submit("[data-testid=confirm]")
     note = page.inner_text("[data-testid=note]")
     assert "Merge with" in note and "record(s) changed subject" in note
     merged = _subject_id(page)
@@ -70,10 +77,23 @@ def test_merge_undo_and_split_from_the_subject_profile(visit, live_writ, resolve
     visit.goto("/subjects/m-e-mo-1/resolution")
     before = _subject_id(page)
     assert page.locator("[data-testid=members] tbody tr").count() == 2
+    # Nothing ticked: the form comes back with the reason kept and the error by the records.
+    page.fill("#split-reason", "Different fathers' names in the passport files")
+    visit.submit("button:has-text('Split off the ticked records')")
+    assert "Tick some, but not all" in page.inner_text("#split-records-error")
+    assert page.input_value("#split-reason") == "Different fathers' names in the passport files"
+    visit.check_widths()
+    row = page.locator("[data-testid=members] tbody tr", has_text="m-e-mo-2")
+    row.locator("label").click()
+    visit.submit("button:has-text('Split off the ticked records')")
+    assert "m-e-mo-2" in page.inner_text("[data-testid=confirm-facts]")
+    visit.submit("[data-testid=cancel]")  # cancelled: both records are still one subject
+    assert page.locator("[data-testid=members] tbody tr").count() == 2
     row = page.locator("[data-testid=members] tbody tr", has_text="m-e-mo-2")
     row.locator("label").click()
     page.fill("#split-reason", "Different fathers' names in the passport files")
     visit.submit("button:has-text('Split off the ticked records')")
+    visit.submit("[data-testid=confirm]")
     assert "Split of" in page.inner_text("[data-testid=note]")
     assert page.locator("[data-testid=members] tbody tr").count() == 1
     visit.goto("/subjects/m-e-mo-2/resolution")

@@ -369,6 +369,28 @@ class CitizenshipClaim(LegalDocument):
                 "adjudicated_citizen or adjudicated_not_citizen"
             )
 
+    @property
+    def stage(self) -> str:
+        """Where the procedure stands: ``open``, ``awaiting_legal_signoff``,
+        ``awaiting_second_signoff`` or the adjudicated state. (Its ``state`` stays
+        ``under_investigation`` until the second sign-off.)"""
+        if self.state == "under_investigation":
+            return "awaiting_second_signoff" if self.legal_signoff_by else "awaiting_legal_signoff"
+        return self.state
+
+    def sign_off_refusal(self, user: str, roles: frozenset[str]) -> str | None:
+        """Why ``user`` may not sign this claim off now, or None when they may: legal signs
+        first, then a second, different person."""
+        if self.state != "under_investigation":
+            return (
+                f"claim {self.id} is {self.state.replace('_', ' ')}: it must be investigated first"
+            )
+        if self.legal_signoff_by is None:
+            return None if "legal" in roles else f"claim {self.id}: the first sign-off is by legal"
+        if user == self.legal_signoff_by:
+            return f"claim {self.id}: the second sign-off must be by another person"
+        return None
+
     def properly_adjudicated(self) -> bool:
         """Adjudicated with an investigation, a legal sign-off and a second, different person."""
         people = [self.investigated_by, self.legal_signoff_by, self.second_signoff_by]

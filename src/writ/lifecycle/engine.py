@@ -165,25 +165,39 @@ def evaluate(book: RuleBook, facts: Facts, overrides: Iterable[Override] = ()) -
     return apply_overrides(book, evaluation, overrides, facts.action.requested_by)
 
 
+def override_refusal(
+    rule: Rule, requested_by: str, granted_by: str, granted_roles: frozenset[str]
+) -> str | None:
+    """Why ``granted_by`` may not override ``rule`` for an attempt ``requested_by`` made, or
+    None when they may (given a written reason): the rule's own conditions, not the policy's."""
+    if rule.severity == "hard":
+        return f"rule {rule.id} is a hard gate ({rule.citation}): nobody may override it"
+    if granted_by == requested_by:
+        return (
+            f"rule {rule.id}: {granted_by} requested the action and cannot also override the gate"
+        )
+    if not granted_roles & rule.override_by:
+        return (
+            f"rule {rule.id}: only a {' or '.join(sorted(rule.override_by))} may override it; "
+            f"{granted_by} holds {', '.join(sorted(granted_roles)) or 'no role'}"
+        )
+    return None
+
+
 def check_override(
     rule: Rule, requested_by: str, granted_by: str, granted_roles: frozenset[str], reason: str
 ) -> None:
     """Refuse an override the rule does not allow; say which condition is not met."""
-    if rule.severity == "hard":
-        raise OverrideRefused(
-            f"rule {rule.id} is a hard gate ({rule.citation}): nobody may override it"
-        )
-    if granted_by == requested_by:
-        raise OverrideRefused(
-            f"rule {rule.id}: {granted_by} requested the action and cannot also override the gate"
-        )
-    if not granted_roles & rule.override_by:
-        raise OverrideRefused(
-            f"rule {rule.id}: only a {' or '.join(sorted(rule.override_by))} may override it; "
-            f"{granted_by} holds {', '.join(sorted(granted_roles)) or 'no role'}"
-        )
+    refusal = override_refusal(rule, requested_by, granted_by, granted_roles)
+    if refusal is not None:
+        raise OverrideRefused(refusal)
     if len(reason.strip()) < 10:
-        raise OverrideRefused(f"rule {rule.id}: an override needs a written reason")
+        refused = OverrideRefused(
+            f"rule {rule.id}: an override needs a written reason (a sentence, 10 characters"
+            " or more)"
+        )
+        refused.field = "reason"  # type: ignore[attr-defined]
+        raise refused
 
 
 def apply_overrides(

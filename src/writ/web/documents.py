@@ -13,6 +13,7 @@ from starlette.responses import Response
 from writ.lifecycle import service as lc
 from writ.lifecycle.service.forms import DocumentField, DocumentKind, document_kinds
 from writ.service.auth import SignedIn
+from writ.web.forms import FieldErrors
 from writ.web.guard import FormSession, PageSession, Svc
 from writ.web.templating import render, see_other
 
@@ -169,14 +170,7 @@ def revoke_document(
 # -- citizenship claims ----------------------------------------------------------------------
 
 
-def _claims_page(
-    request: Request,
-    session: SignedIn,
-    svc: Svc,
-    case_id: str,
-    error: str = "",
-    status_code: int = 200,
-) -> Response:
+def _claims_page(request: Request, session: SignedIn, svc: Svc, case_id: str) -> Response:
     actor = session.actor
     file = lc.get_case(svc, actor, case_id)
     claims = [d for d in file.documents if d.kind == "citizenship_claim"]
@@ -184,14 +178,14 @@ def _claims_page(
         request,
         "claims.html",
         session,
-        status_code=status_code,
         title=f"Citizenship claims of {file.case.subject_name}",
         file=file,
         claims=claims,
+        steps={d.id: lc.claim_step(svc, actor, file, d) for d in claims},
+        can_record=lc.may_on_case(svc, actor, file, "update"),
         rules=[r for r in lc.list_rules() if r.id in CLAIM_RULES],
         gate_now=lc.check_action(svc, actor, case_id, ENFORCEMENT_CHECK),
         checked_action=ENFORCEMENT_CHECK,
-        error=error,
     )
 
 
@@ -217,10 +211,7 @@ def record_claim(
     case_id: CaseId,
     basis: Annotated[str, Form(max_length=4000)] = "",
 ) -> Response:
-    try:
-        claim = lc.record_citizenship_claim(svc, session.actor, case_id, basis=basis)
-    except lc.ClaimError as problem:
-        return _claims_page(request, session, svc, case_id, error=str(problem), status_code=422)
+    claim = lc.record_citizenship_claim(svc, session.actor, case_id, basis=basis)
     return _claim_done(request, case_id, f"Claim {claim.id} recorded: enforcement is stopped.")
 
 
@@ -234,15 +225,25 @@ def claim_step(
     step: Annotated[str, Path(pattern="^(investigate|sign-off)$")],
     outcome: Annotated[str, Form(max_length=16)] = "",
 ) -> Response:
-    try:
-        if step == "investigate":
-            claim = lc.investigate_claim(svc, session.actor, case_id, claim_id)
-        else:
-            claim = lc.sign_off_claim(svc, session.actor, case_id, claim_id, outcome)
-    except lc.ClaimError as problem:
-        return _claims_page(request, session, svc, case_id, error=str(problem), status_code=422)
-    state = claim.state.replace("_", " ")
-    return _claim_done(request, case_id, f"Claim {claim.id} is now {state}.")
+    # A step out of order or by the wrong person comes back on the claims page (a ClaimError is
+    # an input error like any other).
+    if step == "investigate":
+        claim = lc.investigate_claim(svc, session.actor, case_id, claim_id)
+        return _claim_done(request, case_id, f"Claim {claim.id} is now under investigation.")
+    if outcome not in ("citizen", "not_citizen"):
+        raise FieldErrors(outcome="Choose the outcome you sign off.")
+    claim = lc.sign_off_claim(svc, session.actor, case_id, claim_id, outcome)
+    if claim.state.startswith("adjudicated"):
+        words = "a US citizen" if claim.state == "adjudicated_citizen" else "not a US citizen"
+        return _claim_done(
+            request, case_id, f"Claim {claim.id} adjudicated: {words}, signed off by two people."
+        )
+    return _claim_done(
+        request,
+        case_id,
+        f"Legal's sign-off of claim {claim.id} recorded. It now waits for a second person's "
+        "sign-off of the same outcome; enforcement stays stopped until then.",
+    )
 
 
 # -- family links declared on the case -------------------------------------------------------

@@ -11,6 +11,8 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from starlette.responses import RedirectResponse, Response
 
 from writ.lifecycle import service as lc
+from writ.service.auth import SignedIn
+from writ.web import confirm, plain
 from writ.web.guard import FormSession, PageSession, Svc
 from writ.web.templating import render, see_other
 
@@ -94,9 +96,19 @@ def case_page(
     case_id: CaseId,
     attempt: Annotated[int | None, Query(ge=1)] = None,
 ) -> Response:
-    file = lc.get_case(svc, session.actor, case_id)
+    actor = session.actor
+    file = lc.get_case(svc, actor, case_id)
     result = next((h for h in file.history if h.id == attempt), None)
     overridden = {(o.attempt_id, o.rule) for o in file.overrides}
+    # Which forms this person may use, from the policy and the rules' own conditions.
+    can = {action: lc.may_on_case(svc, actor, file, action) for action in ("execute", "update")}
+    override_permissions = {
+        (h.id, f["rule"]): lc.may_override(svc, actor, file, h, f["rule"])
+        for h in file.history
+        if h.outcome == "blocked"
+        for f in h.findings
+        if f["severity"] == "soft" and not f.get("overridden_by")
+    }
     return render(
         request,
         "immigration_case.html",
@@ -104,8 +116,11 @@ def case_page(
         title=file.case.subject_name,
         file=file,
         result=result,
-        actions=REQUESTED_ACTIONS,
+        actions=[(a, a.replace("_", " ").capitalize()) for a in REQUESTED_ACTIONS],
         overridden=overridden,
+        can=can,
+        override_permissions=override_permissions,
+        status=lc.attempt_status(file),
     )
 
 
@@ -143,9 +158,62 @@ def schedule_removal(
 
 
 @router.post("/immigration/{case_id}/removal/execute")
-def execute_removal(request: Request, session: FormSession, svc: Svc, case_id: CaseId) -> Response:
+def execute_removal(
+    request: Request,
+    session: FormSession,
+    svc: Svc,
+    case_id: CaseId,
+    confirmed: Annotated[str, Form(max_length=8)] = "",
+) -> Response:
+    if not confirm.confirmed(confirmed):
+        return _confirm_removal(request, session, svc, case_id)
     result = lc.execute_removal(svc, session.actor, case_id)
     return _back(request, case_id, result.attempt_id)
+
+
+def _confirm_removal(request: Request, session: SignedIn, svc: Svc, case_id: str) -> Response:
+    """What executing the removal does, on which plan, and what the gates say about it now."""
+    file = lc.get_case(svc, session.actor, case_id)
+    plan = next((p for p in file.removal_plans if p["status"] == "scheduled"), None)
+    if plan is None:
+        raise ValueError(f"The removal of {file.case.subject_name} is not scheduled.")
+    country = plain.country_name(plan["destination_country"])
+    gates = lc.check_action(
+        svc, session.actor, case_id, "execute_removal", destination_country=country
+    )
+    flights = ", ".join(
+        str(leg.get("flight", "")) for leg in plan["itinerary"] if leg.get("flight")
+    )
+    stops = [f.title or f.rule for f in gates.findings if f.blocks] if gates.blocked else []
+    c = file.case
+    return confirm.confirmation(
+        request,
+        session,
+        title=f"Execute the removal of {c.subject_name} to {country}?",
+        consequences=[
+            f"{c.subject_name} is recorded as removed to {country} now, and the case's state "
+            "becomes removed.",
+            "The booking in custody is closed: the detainee locator stops listing the person.",
+            "Every gate rule is checked again at the moment you confirm; if one blocks, nothing "
+            "is removed and the blocked attempt is recorded.",
+        ]
+        + ([f"The gates block it now: {', '.join(stops)}."] if stops else []),
+        facts=[
+            ("Person", f"{c.subject_name}, A-number {c.a_number or 'none on file'}"),
+            ("Destination", country),
+            ("Scheduled for", str(plan["scheduled_for"])[:16].replace("T", " ") + " UTC"),
+            ("Flight", flights or "none recorded"),
+            (
+                "Custody",
+                file.custody.status.replace("_", " ")
+                + (f" at {file.custody.facility}" if file.custody.facility else ""),
+            ),
+        ],
+        action=f"/immigration/{case_id}/removal/execute",
+        fields=confirm.resent(request),
+        button=f"Execute the removal to {country}",
+        back=f"/immigration/{case_id}#actions",
+    )
 
 
 @router.post("/immigration/{case_id}/overrides")
@@ -158,17 +226,9 @@ def override(
     rule: Annotated[str, Form(max_length=128)],
     reason: Annotated[str, Form(max_length=4000)] = "",
 ) -> Response:
-    try:
-        lc.override_gate(svc, session.actor, case_id, attempt, rule, reason)
-    except lc.OverrideRefused as refused:
-        return render(
-            request,
-            "error.html",
-            session,
-            status_code=409,
-            title="Override refused",
-            detail=str(refused),
-        )
+    # A refusal (same person, wrong role, no reason) comes back on the case page with the
+    # reason that was typed, like any other input error.
+    lc.override_gate(svc, session.actor, case_id, attempt, rule, reason)
     return _back(request, case_id, note=f"Override of {rule} recorded.")
 
 

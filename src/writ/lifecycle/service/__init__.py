@@ -46,6 +46,13 @@ from writ.lifecycle.service.custody import (
 )
 from writ.lifecycle.service.gating import ActionResult, Blocked, Done
 from writ.lifecycle.service.locator import LocatorAnswer, LocatorEntry, locate_detainee
+from writ.lifecycle.service.next_steps import (
+    ClaimStep,
+    attempt_status,
+    claim_step,
+    may_on_case,
+    may_override,
+)
 from writ.lifecycle.service.operations import (
     OperationPlan,
     WorklistItem,
@@ -90,6 +97,7 @@ __all__ = [
     "CaseFile",
     "CaseSummary",
     "ClaimError",
+    "ClaimStep",
     "ClaimView",
     "DeclaredFamily",
     "DocumentError",
@@ -117,9 +125,11 @@ __all__ = [
     "add_facility",
     "add_family_link",
     "approve_operation_plan",
+    "attempt_status",
     "book_into_custody",
     "cancel_removal",
     "check_action",
+    "claim_step",
     "create_operation_plan",
     "declared_family",
     "execute_operation_case",
@@ -133,6 +143,8 @@ __all__ = [
     "list_operation_plans",
     "list_rules",
     "locate_detainee",
+    "may_on_case",
+    "may_override",
     "open_case",
     "overdue_items",
     "overdue_report",

@@ -293,16 +293,13 @@ def sign_off_claim(
     adjudicated = f"adjudicated_{outcome}"
 
     def step(claim: CitizenshipClaim) -> tuple[CitizenshipClaim, str | None]:
-        if claim.state != "under_investigation":
-            raise ClaimError(f"claim {claim.id} is {claim.state}: it must be investigated first")
+        refusal = claim.sign_off_refusal(actor.user, actor.roles)
+        if refusal is not None:
+            raise ClaimError(refusal)
         if claim.legal_signoff_by is None:
-            if "legal" not in actor.roles:
-                raise ClaimError(f"claim {claim.id}: the first sign-off is by legal")
             return dataclasses.replace(
                 claim, legal_signoff_by=actor.user, proposed_outcome=adjudicated
             ), None
-        if actor.user == claim.legal_signoff_by:
-            raise ClaimError(f"claim {claim.id}: the second sign-off must be by another person")
         if claim.proposed_outcome != adjudicated:
             raise ClaimError(
                 f"claim {claim.id}: legal signed off {claim.proposed_outcome}, not {adjudicated}; "

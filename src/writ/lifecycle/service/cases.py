@@ -148,6 +148,8 @@ class CaseFile:
     removal_plans: list[dict[str, Any]]
     overdue: list[ClockStatus]
     photo: PhotoOfRecord | None = None
+    # The case's markings, for asking the policy what this person may do on it.
+    resource: Resource | None = None
 
 
 def summary_of(row: Mapping[Any, Any]) -> CaseSummary:
@@ -461,6 +463,7 @@ def get_case(svc: Services, actor: Actor, case_id: str) -> CaseFile:
             ],
             overdue=overdue_clocks(facts),
             photo=visible_photo(svc, actor, session, case),
+            resource=case_resource(case),
         )
         op.details["case"] = case_id
     return file
