@@ -121,7 +121,8 @@ def test_another_unit_can_neither_upload_nor_read(client, services, case_id):
     stranger = signed_in(client, services, "lee", {"officer"}, unit="HSI-LA")
     assert assert_problem(upload(client, stranger, case_id), 403)["policy"] == "default-deny"
     read = client.get(f"/api/v1/evidence/{item['id']}/content", headers=stranger)
-    assert_problem(read, 403, resource=f"evidence:{case_id}")
+    # The refusal names the item asked for, not the case it is on (which may be sealed).
+    assert_problem(read, 403, resource=f"evidence:{item['id']}")
     assert audit_rows(services)[-1]["outcome"] == "denied"
 
 

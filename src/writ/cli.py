@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from writ import cli_cases, cli_ingest, cli_lifecycle, cli_resolve
+from writ.cli_console import Terminal, styled
 from writ.cli_lazy import LazyModule, open_services
 from writ.model.actor import Actor, system_actor
 from writ.service.settings import ConfigError
@@ -26,8 +26,8 @@ else:
     audit_service = LazyModule("writ.service.audit")
     user_service = LazyModule("writ.service.users")
 
-console = Console()
-err = Console(stderr=True)
+console = Terminal()
+err = Terminal(stderr=True)
 
 app = typer.Typer(help="writ: open, accountable case management.", no_args_is_help=True)
 db_app = typer.Typer(help="The store: migrations.", no_args_is_help=True)
@@ -147,7 +147,7 @@ def audit_verify() -> None:
             f"ledger verified: {result.entries} entries, {result.heads} signed tree heads"
         )
         return
-    err.print(f"[bold red]ledger verification failed[/]: {result.problem}")
+    err.print(styled("ledger verification failed", "bold red"), f": {result.problem}", sep="")
     raise typer.Exit(1)
 
 
@@ -167,7 +167,7 @@ def audit_prove(entry_id: int) -> None:
     proof = audit_service.prove(open_services(), operator(), entry_id)
     print(json.dumps(proof.to_json(), indent=2))
     if not proof.verifies():
-        err.print(f"[bold red]the proof for entry {entry_id} does not verify[/]")
+        err.print(styled(f"the proof for entry {entry_id} does not verify", "bold red"))
         raise typer.Exit(1)
 
 
@@ -184,7 +184,7 @@ def audit_consistency(
     result = audit_service.consistency(open_services(), operator(), old)
     print(json.dumps(result.to_json(), indent=2))
     if not result.ok:
-        err.print(f"[bold red]not consistent[/]: {result.problem}")
+        err.print(styled("not consistent", "bold red"), f": {result.problem}", sep="")
         raise typer.Exit(1)
 
 
@@ -251,7 +251,9 @@ def serve(
     from writ.api.app import create_app
 
     console.print(f"writ at http://{host}:{port}/  (API: http://{host}:{port}/api/v1/docs)")
-    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+    # Forwarded headers are believed only from the proxies writ.toml names (trusted_proxies),
+    # by the application itself: uvicorn's own default believes them from 127.0.0.1.
+    uvicorn.run(create_app(), host=host, port=port, log_level="info", proxy_headers=False)
 
 
 def run(args: list[str]) -> int:
@@ -261,7 +263,7 @@ def run(args: list[str]) -> int:
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else 1
     except (ConfigError, ValueError, LookupError) as exc:
-        err.print(f"[bold red]error[/]: {exc}")
+        err.print(styled("error", "bold red"), f": {exc}", sep="")
         return 2
     except Exception as exc:
         # Imported only now: a refusal means the services were loaded already.
@@ -269,7 +271,7 @@ def run(args: list[str]) -> int:
 
         if not isinstance(exc, AccessDenied):
             raise
-        err.print(f"[bold red]denied[/]: {exc}")
+        err.print(styled("denied", "bold red"), f": {exc}", sep="")
         return 3
     return 0
 

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from typer.core import TyperGroup
 
+from writ.cli_console import Terminal, styled
 from writ.cli_lazy import LazyModule, open_services
 from writ.model.actor import Actor
 from writ.service.settings import load_settings
@@ -25,8 +25,8 @@ else:
     cases = LazyModule("writ.cases.service")
     search = LazyModule("writ.search.service")
 
-console = Console()
-err = Console(stderr=True)
+console = Terminal()
+err = Terminal(stderr=True)
 
 cases_app = typer.Typer(help="Investigations: cases, evidence, link charts.", no_args_is_help=True)
 
@@ -111,7 +111,7 @@ def add_subject_command(case_id: str, entity_id: str, role: str = "target") -> N
     for number in result.also_on:
         console.print(f"  also on your unit's case {number}")
     for conflict in result.conflicts:
-        err.print(f"[bold yellow]{conflict.message()}[/]")
+        err.print(styled(conflict.message(), "bold yellow"))
 
 
 @cases_app.command("queue")
@@ -208,7 +208,7 @@ def get_evidence_command(
     try:
         item, content = cases.retrieve_evidence(open_services(), _operator(), evidence_id, _files())
     except cases.EvidenceIntegrityError as alert:
-        err.print(f"[bold red]ALERT[/]: {alert}")
+        err.print(styled("ALERT", "bold red"), f": {alert}", sep="")
         raise typer.Exit(4) from alert
     out.write_bytes(content)
     console.print(f"{item.filename} (sha256 {item.sha256} verified) written to {out}")

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import (
     BarColumn,
     Progress,
@@ -18,6 +17,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from writ.cli_console import Terminal, styled
 from writ.cli_lazy import LazyModule, open_services
 from writ.model.actor import Actor
 
@@ -29,8 +29,8 @@ else:
 
 BATCH_SIZE = 5000  # rows per batch unless --batch-size says otherwise (as ingest's default)
 
-console = Console()
-err = Console(stderr=True)
+console = Terminal()
+err = Terminal(stderr=True)
 
 quarantine_app = typer.Typer(help="Rows that could not be taken.", no_args_is_help=True)
 sources_app = typer.Typer(help="The sources registry.", no_args_is_help=True)
@@ -57,7 +57,7 @@ def ingest_command(
     actor = _operator()
     with Progress(
         SpinnerColumn(),
-        TextColumn("[bold]{task.description}"),
+        TextColumn("{task.description}", style="bold", markup=False),
         BarColumn(),
         TaskProgressColumn(),
         TextColumn("{task.fields[rows]:>10,} rows  {task.fields[rate]:>8,.0f} rows/s"),
@@ -84,7 +84,7 @@ def ingest_command(
                 svc, actor, mapping, file=file, progress=report, batch_size=batch_size
             )
         except (ingest_service.SourceError, ingest_service.RunInterrupted) as exc:
-            err.print(f"[bold red]error[/]: {exc}")
+            err.print(styled("error", "bold red"), f": {exc}", sep="")
             raise typer.Exit(2) from exc
     _print_summary(summary, time.monotonic() - started)
 
@@ -115,8 +115,13 @@ def _print_summary(summary: IngestSummary, seconds: float) -> None:
     balance = "=" if summary.balanced else "≠"
     style = "green" if summary.balanced else "bold red"
     console.print(
-        f"[{style}]read {summary.read:,} {balance} taken {summary.taken:,} + quarantined "
-        f"{summary.quarantined:,}[/]  ({seconds:.1f} s)"
+        styled(
+            f"read {summary.read:,} {balance} taken {summary.taken:,} + quarantined "
+            f"{summary.quarantined:,}",
+            style,
+        ),
+        f"  ({seconds:.1f} s)",
+        sep="",
     )
     if summary.quarantined:
         console.print(f"see them with: writ quarantine list --source {summary.source}")
@@ -159,7 +164,7 @@ def quarantine_list(
 def quarantine_show(entry_id: int) -> None:
     """One quarantined row, whole, with all its problems."""
     entry = ingest_service.show_quarantine(open_services(), _operator(), entry_id)
-    console.print(f"[bold]quarantine entry {entry.id}[/] ({entry.status})")
+    console.print(styled(f"quarantine entry {entry.id}", "bold"), f" ({entry.status})", sep="")
     console.print(f"source   {entry.source}")
     console.print(f"file     {entry.file}, line {entry.line}")
     console.print(f"run      {entry.run_id}, quarantined {entry.created_at}")

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from writ.cli_console import Terminal, styled
 from writ.cli_lazy import LazyModule, open_services
 from writ.model.actor import Actor
 
@@ -20,8 +20,8 @@ else:
     lifecycle = LazyModule("writ.lifecycle.service")
     operation = LazyModule("writ.service.operation")
 
-console = Console()
-err = Console(stderr=True)
+console = Terminal()
+err = Terminal(stderr=True)
 
 lifecycle_app = typer.Typer(
     help="Immigration cases: gate rules, case files, gate checks, overdue items.",
@@ -37,7 +37,7 @@ def _operator() -> Actor:
 
 
 def _fail(exc: Exception) -> None:
-    err.print(f"[red]{exc}[/red]")
+    err.print(styled(exc, "red"))
     raise typer.Exit(1)
 
 
@@ -46,7 +46,9 @@ def rules_command() -> None:
     """Every gate rule with its severity, who may override it and its citation."""
     for rule in lifecycle.list_rules():
         overriders = ", ".join(rule.override_by) or "nobody"
-        console.print(f"[bold]{rule.id}[/bold] [{rule.severity}; override: {overriders}]")
+        console.print(
+            styled(rule.id, "bold"), f" [{rule.severity}; override: {overriders}]", sep=""
+        )
         console.print(f"    {rule.title}", soft_wrap=True)
         console.print(f"    {rule.citation}", soft_wrap=True)
     console.print("Reference rules, not legal advice: counsel reviews them before use.")
@@ -70,7 +72,7 @@ def case_command(case_id: Annotated[str, typer.Argument(help="Immigration case i
         _fail(exc)
         return
     c = file.case
-    console.print(f"[bold]{c.id}[/bold] {c.subject_name} {c.a_number or ''} — {c.state}")
+    console.print(styled(c.id, "bold"), f" {c.subject_name} {c.a_number or ''} — {c.state}", sep="")
     for alert in file.alerts:
         console.print(f"  ! {alert}")
     for status in file.overdue:

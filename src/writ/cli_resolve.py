@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from writ.cli_console import Terminal, styled
 from writ.cli_lazy import LazyModule, open_services
 from writ.model.actor import Actor
 
@@ -22,7 +22,7 @@ else:
 
 VERDICTS = ("same", "not_same", "unsure")
 
-console = Console()
+console = Terminal()
 
 resolve_app = typer.Typer(
     help="Entity resolution: one subject per real person.", no_args_is_help=True
@@ -161,9 +161,11 @@ def match_command(
         return
     for rank, candidate in enumerate(candidates, 1):
         console.print(
-            f"[bold]{rank}. {candidate.subject_id}[/] {candidate.record.caption} — "
+            styled(f"{rank}. {candidate.subject_id}", "bold"),
+            f" {candidate.record.caption} — "
             f"{candidate.record.source} {candidate.record.record_id}: "
-            f"weight {candidate.weight:+.1f} ({candidate.outcome})"
+            f"weight {candidate.weight:+.1f} ({candidate.outcome})",
+            sep="",
         )
         for line in candidate.explanation:
             console.print(f"     {line}")

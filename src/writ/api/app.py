@@ -12,6 +12,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from starlette.responses import Response
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from writ import __version__
 from writ.api import problems
@@ -156,4 +157,8 @@ def create_app(
         open_prefixes=[f"{API_PREFIX}/docs"],
     )
     web_pages.install(app)
+    if settings.trusted_proxies:
+        # Outermost, so every route, the pages' headers and the locator's rate limit see the
+        # client and scheme the proxy reports. From any other peer the headers are ignored.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))
     return app

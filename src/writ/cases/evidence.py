@@ -10,6 +10,8 @@ import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,6 +46,38 @@ class EvidenceStore(Protocol):
 
     def get(self, sha256: str) -> bytes: ...
 
+    def has(self, sha256: str) -> bool: ...
+
+    def discard(self, sha256: str) -> None: ...
+
+
+@contextmanager
+def stored_if_committed(
+    files: EvidenceStore, rows: Callable[[str], bool]
+) -> Iterator[Callable[[bytes], str]]:
+    """A ``put`` for content that a row committed in the block names; if the block fails (a
+    refusal, a value the store rejects, a failed commit), the files it added are taken away
+    again, unless a committed row names them meanwhile (``rows(sha256)``): a failed request
+    leaves no file without its row behind.
+    """
+    added: list[str] = []
+
+    def put(content: bytes) -> str:
+        digest = hashlib.sha256(content).hexdigest()
+        fresh = not files.has(digest)
+        files.put(content)
+        if fresh:
+            added.append(digest)
+        return digest
+
+    try:
+        yield put
+    except BaseException:
+        for digest in added:
+            if not rows(digest):
+                files.discard(digest)
+        raise
+
 
 class FileEvidenceStore:
     """Evidence on local disk: ``<root>/ab/cd/<sha256>``, written once, read-only afterwards."""
@@ -73,6 +107,13 @@ class FileEvidenceStore:
 
     def get(self, sha256: str) -> bytes:
         return self.path(sha256).read_bytes()
+
+    def has(self, sha256: str) -> bool:
+        return self.path(sha256).exists()
+
+    def discard(self, sha256: str) -> None:
+        """Remove content no row names (the request that brought it failed)."""
+        self.path(sha256).unlink(missing_ok=True)
 
 
 class EvidenceIntegrityError(Exception):
@@ -119,7 +160,7 @@ class CustodyEvent:
 def _load(session: Session, evidence_id: str) -> tuple[Evidence, Case]:
     row = session.execute(select(evidence).where(evidence.c.id == evidence_id)).first()
     if row is None:
-        raise NotFound(f"no evidence {evidence_id}")
+        raise NotFound(f"no evidence {evidence_id}", "evidence", evidence_id)
     m = row._mapping
     item = Evidence(
         m["id"],
@@ -192,10 +233,13 @@ def add_evidence(
         raise ValueError(
             f'evidence {filename}: retain_until "{retain_until}" is not a date'
         ) from None
-    with svc.operation(actor, "create", audit_action="evidence.collect") as op:
+    with (
+        stored_if_committed(files, lambda digest: _named(svc, digest)) as put,
+        svc.operation(actor, "create", audit_action="evidence.collect") as op,
+    ):
         case = load_case(op.session, case_id)
         op.authorize(case.resource("evidence"))
-        digest = files.put(content)
+        digest = put(content)
         evidence_id = new_id()
         op.session.execute(
             insert(evidence).values(
@@ -217,6 +261,13 @@ def add_evidence(
         return item
 
 
+def _named(svc: Services, sha256: str) -> bool:
+    """Whether a committed evidence row names this content."""
+    with svc.store.engine.connect() as connection:
+        found = connection.execute(select(evidence.c.id).where(evidence.c.sha256 == sha256))
+        return found.first() is not None
+
+
 def record_custody(
     svc: Services,
     actor: Actor,
@@ -236,7 +287,7 @@ def record_custody(
         raise ValueError(f"evidence {evidence_id}: {event} needs to_party")
     with svc.operation(actor, "update", audit_action=f"evidence.{event}") as op:
         item, case = _load(op.session, evidence_id)
-        op.authorize(case.resource("evidence"))
+        op.authorize(case.resource("evidence", evidence_id))
         if item.status == "disposed":
             raise ValueError(f"evidence {evidence_id}: disposed on {item.disposed_at}; no events")
         if event == "checked_out" and item.status == "checked-out":
@@ -311,7 +362,7 @@ def retrieve_evidence(
     """The content, after re-checking its SHA-256. A mismatch is recorded, then raised."""
     with svc.operation(actor, "read", audit_action="evidence.retrieve") as op:
         item, case = _load(op.session, evidence_id)
-        op.authorize(case.resource("evidence"))
+        op.authorize(case.resource("evidence", evidence_id))
         content, observed = _check(svc, op.session, actor, item, case, files)
         op.details.update(sha256=item.sha256, observed=observed)
         if content is None:
@@ -325,7 +376,7 @@ def verify_evidence(svc: Services, actor: Actor, evidence_id: str, files: Eviden
     """Re-hash the content and put ``verified`` on the chain; a mismatch is recorded and raised."""
     with svc.operation(actor, "verify", audit_action="evidence.verify") as op:
         item, case = _load(op.session, evidence_id)
-        op.authorize(case.resource("evidence"))
+        op.authorize(case.resource("evidence", evidence_id))
         content, observed = _check(svc, op.session, actor, item, case, files)
         op.details.update(sha256=item.sha256, observed=observed)
         if content is None:
@@ -346,7 +397,7 @@ def dispose_evidence(
     today = today or datetime.now(UTC).date().isoformat()
     with svc.operation(actor, "approve", audit_action="evidence.dispose") as op:
         item, case = _load(op.session, evidence_id)
-        op.authorize(case.resource("evidence"))
+        op.authorize(case.resource("evidence", evidence_id))
         if item.status == "disposed":
             raise ValueError(f"evidence {evidence_id}: already disposed on {item.disposed_at}")
         if item.status == "checked-out":
@@ -373,7 +424,7 @@ def custody_chain(
     """The item and every event on its chain, oldest first."""
     with svc.operation(actor, "read", audit_action="evidence.read") as op:
         item, case = _load(op.session, evidence_id)
-        op.authorize(case.resource("evidence"))
+        op.authorize(case.resource("evidence", evidence_id))
         rows = op.session.execute(
             select(custody_events)
             .where(custody_events.c.evidence_id == evidence_id)

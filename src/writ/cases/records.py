@@ -38,9 +38,13 @@ class Case:
     closed_at: str | None = None
     close_reason: str | None = None
 
-    def resource(self, kind: str = "case") -> Resource:
-        """The policy's view of this case, or of a thing on it (``task``, ``evidence``)."""
-        return Resource(kind, self.id, self.unit, self.compartments, self.sealed, self.owner)
+    def resource(self, kind: str = "case", object_id: str | None = None) -> Resource:
+        """The policy's view of this case, or of a thing on it (``task``, ``evidence``): the
+        thing's own id when it was asked for by that id, so that a denial (and its audit
+        entry) names what was asked for, never the sealed case it belongs to."""
+        return Resource(
+            kind, object_id or self.id, self.unit, self.compartments, self.sealed, self.owner
+        )
 
 
 def case_from_row(row: Any) -> Case:
@@ -64,7 +68,7 @@ def case_from_row(row: Any) -> Case:
 def load_case(session: Session, case_id: str) -> Case:
     row = session.execute(select(cases).where(cases.c.id == case_id)).first()
     if row is None:
-        raise NotFound(f"no case {case_id}")
+        raise NotFound(f"no case {case_id}", "case", case_id)
     return case_from_row(row)
 
 

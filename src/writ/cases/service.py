@@ -544,7 +544,7 @@ def _lead(row: object) -> Lead:
 def _load_lead(session: Session, lead_id: str) -> Lead:
     row = session.execute(select(leads).where(leads.c.id == lead_id)).first()
     if row is None:
-        raise NotFound(f"no lead {lead_id}")
+        raise NotFound(f"no lead {lead_id}", "lead", lead_id)
     return _lead(row)
 
 
@@ -774,9 +774,9 @@ def get_task(svc: Services, actor: Actor, task_id: str) -> Task:
     with svc.operation(actor, "read", audit_action="task.read") as op:
         row = op.session.execute(select(tasks).where(tasks.c.id == task_id)).first()
         if row is None:
-            raise NotFound(f"no task {task_id}")
+            raise NotFound(f"no task {task_id}", "task", task_id)
         task = _task(row)
-        op.authorize(load_case(op.session, task.case_id).resource("task"))
+        op.authorize(load_case(op.session, task.case_id).resource("task", task.id))
         op.details["task"] = task_id
         return task
 
@@ -796,10 +796,10 @@ def update_task(
     with svc.operation(actor, "update", audit_action="task.update") as op:
         row = op.session.execute(select(tasks).where(tasks.c.id == task_id)).first()
         if row is None:
-            raise NotFound(f"no task {task_id}")
+            raise NotFound(f"no task {task_id}", "task", task_id)
         task = _task(row)
         case = load_case(op.session, task.case_id)
-        op.authorize(case.resource("task"))
+        op.authorize(case.resource("task", task.id))
         values: dict[str, object] = {"updated_at": utcnow()}
         if status is not None:
             values["status"] = status

@@ -3,7 +3,10 @@
 - Passwords are argon2id hashes (``users.password_hash``); the second factor is a TOTP code
   (RFC 6238, ``users.totp_secret``). A local account without a second factor cannot sign in.
 - Five failed sign-ins within 15 minutes lock the account until the oldest of them is 15 minutes
-  old. The failures are read from the audit ledger, which records every attempt anyway.
+  old. An attempt is counted before its password is checked, under a lock on the user name, so
+  attempts sent at once cannot slip past the limit; one still being checked counts as failed.
+- A one-time code signs in once: the time step of the last code used is kept per user, and only
+  a later step is accepted.
 - A session is a random token held by the browser; the store keeps only its SHA-256. It ends
   after 30 minutes without a request or 12 hours after sign-in, whichever comes first. Every
   sign-in makes a new token, so a token planted before sign-in is worthless after it.
@@ -23,15 +26,18 @@ from functools import cache
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
 
 from writ.model.actor import PURPOSES, Actor
 from writ.model.resource import Resource
 from writ.service.operation import NotFound, Services
 from writ.service.step_up import LOCAL_TOTP_ACR
 from writ.service.users import User
-from writ.store.tables.core import audit_entries, users
-from writ.store.tables.web import web_sessions
+from writ.store.tables.core import users
+from writ.store.tables.web import sign_in_attempts, sign_in_guards, web_sessions
 
 MAX_FAILURES = 5
 LOCKOUT_WINDOW = timedelta(minutes=15)
@@ -130,34 +136,114 @@ def _user(row: object) -> User:
     )
 
 
-def _failures_since(svc: Services, username: str, since: datetime) -> list[datetime]:
-    """Failed sign-ins of ``username`` since ``since`` and since its last successful one."""
-    with svc.store.engine.connect() as connection:
-        signed_in = (audit_entries.c.actor == username) & (
-            audit_entries.c.action == "session.sign-in"
+def _guard(session: Session, dialect: str, username: str) -> None:
+    """Take the lock on ``username``'s guard row (made on its first attempt) until commit."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(insert(sign_in_guards).values(username=username).on_conflict_do_nothing())
+    session.execute(
+        select(sign_in_guards.c.username)
+        .where(sign_in_guards.c.username == username)
+        .with_for_update()
+    )
+
+
+def _counted(session: Session, username: str, now: datetime) -> list[datetime]:
+    """Attempts that count against ``username`` now: failed or still being checked, in the last
+    15 minutes and since its last successful sign-in, oldest first."""
+    mine = sign_in_attempts.c.username == username
+    last_ok = session.execute(
+        select(func.max(sign_in_attempts.c.started_at)).where(
+            mine, sign_in_attempts.c.outcome == "ok"
         )
-        last_ok = connection.execute(
-            select(func.max(audit_entries.c.ts)).where(
-                signed_in & (audit_entries.c.outcome == "ok")
-            )
-        ).scalar()
-        start = max(_stamp(since), last_ok or "")
-        stamps = connection.execute(
-            select(audit_entries.c.ts)
-            .where(signed_in & (audit_entries.c.outcome == "failed"))
-            .where(audit_entries.c.ts > start)
-            .order_by(audit_entries.c.ts)
-        ).scalars()
-        return [_parse(s) for s in stamps]
+    ).scalar()
+    start = max(_stamp(now - LOCKOUT_WINDOW), last_ok or "")
+    stamps = session.execute(
+        select(sign_in_attempts.c.started_at)
+        .where(mine, sign_in_attempts.c.started_at > start)
+        .where(or_(sign_in_attempts.c.outcome.is_(None), sign_in_attempts.c.outcome == "failed"))
+        .order_by(sign_in_attempts.c.started_at)
+    ).scalars()
+    return [_parse(s) for s in stamps]
+
+
+def _until(counted: list[datetime]) -> datetime | None:
+    if len(counted) < MAX_FAILURES:
+        return None
+    return counted[-MAX_FAILURES] + LOCKOUT_WINDOW
 
 
 def locked_until(svc: Services, username: str, now: datetime | None = None) -> datetime | None:
     """When the account unlocks, if it is locked now."""
-    now = now or _now()
-    failures = _failures_since(svc, username, now - LOCKOUT_WINDOW)
-    if len(failures) < MAX_FAILURES:
-        return None
-    return failures[-MAX_FAILURES] + LOCKOUT_WINDOW
+    with svc.store.transaction() as session:
+        return _until(_counted(session, username, now or _now()))
+
+
+def _start_attempt(svc: Services, username: str, now: datetime) -> int | datetime:
+    """Count an attempt before anything is checked: its id, or when the account unlocks.
+
+    Counting and the lock check are one step under the guard row's lock, so of many attempts at
+    once exactly ``MAX_FAILURES`` get through to the password check; the rest find the account
+    locked. An attempt being checked counts as a failure until it has succeeded.
+    """
+    with svc.store.transaction() as session:
+        _guard(session, svc.store.dialect, username)
+        session.execute(
+            delete(sign_in_attempts).where(
+                sign_in_attempts.c.username == username,
+                sign_in_attempts.c.started_at < _stamp(now - LOCKOUT_WINDOW),
+            )
+        )
+        until = _until(_counted(session, username, now))
+        if until is not None:
+            return until
+        created = session.execute(
+            sign_in_attempts.insert()
+            .values(username=username, started_at=_stamp(now))
+            .returning(sign_in_attempts.c.id)
+        )
+        return int(created.scalar_one())
+
+
+def _end_attempt(svc: Services, attempt_id: int, outcome: str) -> None:
+    with svc.store.transaction() as session:
+        session.execute(
+            update(sign_in_attempts)
+            .where(sign_in_attempts.c.id == attempt_id)
+            .values(outcome=outcome)
+        )
+
+
+def _code_step(secret: str, code: str, now: datetime) -> int | None:
+    """The RFC 6238 time step ``code`` belongs to, within one step of clock drift, or None."""
+    totp = pyotp.TOTP(secret)
+    here = totp.timecode(now)
+    for step in (here, here - 1, here + 1):
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def _use_code(svc: Services, username: str, step: int, attempt_id: int) -> bool:
+    """Record ``step`` as used and the attempt as a success, if no code of that step or a later
+    one has signed in before: a compare-and-set, so of two sign-ins with one code, one wins."""
+    with svc.store.transaction() as session:
+        used = session.execute(
+            update(sign_in_guards)
+            .where(sign_in_guards.c.username == username)
+            .where(
+                or_(
+                    sign_in_guards.c.last_totp_step.is_(None),
+                    sign_in_guards.c.last_totp_step < step,
+                )
+            )
+            .values(last_totp_step=step)
+        )
+        if not used.rowcount:  # type: ignore[attr-defined]
+            return False
+        session.execute(
+            update(sign_in_attempts).where(sign_in_attempts.c.id == attempt_id).values(outcome="ok")
+        )
+        return True
 
 
 def _refuse(
@@ -179,6 +265,12 @@ def _refuse(
     return SignInRefused(reason, message, until)
 
 
+WRONG = (
+    "User name, password or one-time code is wrong. A one-time code works once: "
+    "if you have just used it, wait for the next one."
+)
+
+
 def sign_in(
     svc: Services,
     username: str,
@@ -189,22 +281,33 @@ def sign_in(
     origin: str = "web",
     now: datetime | None = None,
 ) -> SignedIn:
-    """Check password and one-time code, audit the attempt, and open a new session."""
+    """Count the attempt, check password and one-time code, audit it, and open a new session."""
     if purpose not in PURPOSES:
         raise ValueError(f"purpose: {purpose!r} is not one of {sorted(PURPOSES)}")
     now = now or _now()
     attempt = Actor(username, frozenset(), "", purpose=purpose, origin=origin)
-    until = locked_until(svc, username, now)
-    if until is not None:
+    started = _start_attempt(svc, username, now)
+    if isinstance(started, datetime):
         raise _refuse(
             svc,
             attempt,
             "denied",
             "locked",
             f"This account is locked after {MAX_FAILURES} failed sign-ins in 15 minutes. "
-            f"Try again after {until:%H:%M} UTC, or ask an administrator.",
-            until=until,
+            f"Try again after {started:%H:%M} UTC, or ask an administrator.",
+            until=started,
         )
+    try:
+        return _check(svc, attempt, started, password, code, now)
+    except BaseException:
+        _end_attempt(svc, started, "failed")  # a success has set its outcome already
+        raise
+
+
+def _check(
+    svc: Services, attempt: Actor, attempt_id: int, password: str, code: str, now: datetime
+) -> SignedIn:
+    username = attempt.user
     with svc.store.engine.connect() as connection:
         row = connection.execute(select(users).where(users.c.username == username)).first()
     stored = row._mapping["password_hash"] if row is not None else None
@@ -213,9 +316,8 @@ def sign_in(
         password_ok = _hasher.verify(stored or _fake_hash(), password) and stored is not None
     except (VerificationError, InvalidHashError):
         password_ok = False
-    wrong = "User name, password or one-time code is wrong."
     if row is None or not password_ok or not row._mapping["active"]:
-        raise _refuse(svc, attempt, "failed", "bad user name or password", wrong)
+        raise _refuse(svc, attempt, "failed", "bad user name or password", WRONG)
     secret = row._mapping["totp_secret"]
     if not secret:
         raise _refuse(
@@ -225,13 +327,16 @@ def sign_in(
             "no second factor enrolled",
             "This account has no second factor. Ask an administrator to enrol one.",
         )
-    if not pyotp.TOTP(secret).verify(code.strip().replace(" ", ""), for_time=now, valid_window=1):
-        raise _refuse(svc, attempt, "failed", "bad one-time code", wrong)
+    step = _code_step(secret, code.strip().replace(" ", ""), now)
+    if step is None:
+        raise _refuse(svc, attempt, "failed", "bad one-time code", WRONG)
+    if not _use_code(svc, username, step, attempt_id):
+        raise _refuse(svc, attempt, "failed", "one-time code already used", WRONG)
     return open_session(
         svc,
         _user(row),
-        purpose,
-        origin,
+        attempt.purpose or "",
+        attempt.origin,
         LOCAL_TOTP_ACR,
         {"factors": ["password", "totp"]},
         now=now,

@@ -41,7 +41,15 @@ class StepUpRequired(AccessDenied):
 
 
 class NotFound(LookupError):
-    """The object does not exist, or the actor may not know that it does."""
+    """The object does not exist, or the actor may not know that it does.
+
+    ``kind`` and ``object_id`` name what was asked for, for the audit entry of the probe.
+    """
+
+    def __init__(self, message: str, kind: str = "unknown", object_id: str = "") -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.object_id = object_id
 
 
 @dataclass
@@ -114,6 +122,11 @@ class Services:
         except AccessDenied as denied:
             self.record_denial(denied, audit_action)
             raise
+        except NotFound as missing:
+            # A probe of an id that does not exist (or that the actor may not know of) is an
+            # attempt like any other: walking ids leaves a trail.
+            self.record_probe(actor, action, resource, audit_action, missing)
+            raise
 
     def authorize(self, actor: Actor, action: str, resource: Resource) -> Decision:
         """Ask the policy for work done outside ``operation``; a refusal is audited and raised."""
@@ -129,6 +142,26 @@ class Services:
             op = Operation(session, denied.actor, denied.action, denied.resource, denied.decision)
             self.ledger.append(session, self._entry(op, audit_action, "denied"))
             self.ledger.seal(session)
+
+    def record_probe(
+        self,
+        actor: Actor,
+        action: str,
+        resource: Resource | None,
+        audit_action: str | None,
+        missing: NotFound,
+    ) -> None:
+        """Commit the audit entry of an attempt on something not found, on its own
+        transaction: outcome ``not-found``, the problem as the service said it."""
+        target = resource or Resource(missing.kind, missing.object_id)
+        self.record(
+            actor,
+            audit_action or f"{target.kind}.{action}",
+            target,
+            "not-found",
+            "",
+            {"problem": str(missing)},
+        )
 
     def record(
         self,

@@ -5,6 +5,7 @@ A bad file stops start-up with a message that names the file, the line and the p
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ KNOWN: dict[str, type | tuple[type, ...]] = {
     "head_interval_seconds": (int, float),
     "head_every_entries": int,
     "demo": bool,
+    "trusted_proxies": list,
     "oidc": dict,
 }
 
@@ -69,6 +71,9 @@ class Settings:
     head_every_entries: int = 1024
     demo: bool = False
     oidc: OidcSettings | None = None
+    # The reverse proxies (addresses or networks) whose X-Forwarded-For and X-Forwarded-Proto
+    # writ believes; from anyone else those headers are ignored.
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def public_key(self) -> Path:
@@ -133,7 +138,25 @@ def load_settings(home: Path | None = None) -> Settings:
         head_every_entries=int(values.get("head_every_entries", 1024)),
         demo=bool(values.get("demo", False)),
         oidc=_oidc(path, text, values["oidc"]) if "oidc" in values else None,
+        trusted_proxies=_proxies(path, text, values.get("trusted_proxies", [])),
     )
+
+
+def _proxies(path: Path, text: str, given: list[Any]) -> tuple[str, ...]:
+    """``trusted_proxies``: IP addresses or networks (``10.0.0.5``, ``10.1.0.0/16``, ``::1``)."""
+    found = []
+    for value in given:
+        try:
+            if not isinstance(value, str):
+                raise ValueError
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise ConfigError(
+                f"{path}:{_line_of(text, 'trusted_proxies')}: trusted_proxies must list IP "
+                f"addresses or networks (10.0.0.5, 10.1.0.0/16), not {value!r}"
+            ) from None
+        found.append(value)
+    return tuple(found)
 
 
 def _type_name(expected: type | tuple[type, ...]) -> str:

@@ -60,7 +60,7 @@ def get_entity(svc: Services, actor: Actor, entity_id: str) -> Subject:
         op.authorize(person_resource(op.session, entity_id))
         found = load_statements(op.session, [entity_id])
         if not found:
-            raise NotFound(f"no entity {entity_id}")
+            raise NotFound(f"no entity {entity_id}", "person", entity_id)
         op.details["statements"] = len(found)
         return assemble(entity_id, found)
 

@@ -3,6 +3,7 @@ tasks, then the sections in a side navigation), with evidence added and verified
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from pathlib import Path as FilePath
 from typing import Annotated
@@ -106,15 +107,18 @@ async def add_evidence(
     keep_until = parse_date("retain_until", retain_until, required=True)
     if not description.strip():
         raise FieldErrors(description="Say what the item is.")
+    filename = (content.filename or "upload").strip()
+    if len(filename) > 255 or re.search(r"[\x00-\x1f\x7f]", filename):
+        raise FieldErrors(content="The file name must be 1 to 255 characters, no control ones.")
     data = await content.read(MAX_EVIDENCE_BYTES + 1)
     if len(data) > MAX_EVIDENCE_BYTES:
-        raise FieldErrors(content=f"{content.filename} is larger than 50 MB.")
+        raise FieldErrors(content=f"{filename} is larger than 50 MB.")
     item = case_service.add_evidence(
         svc,
         session.actor,
         case_id,
         data,
-        filename=content.filename or "upload",
+        filename=filename,
         description=description.strip(),
         retain_until=keep_until or "",
         files=evidence_files(request),

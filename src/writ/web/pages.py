@@ -46,6 +46,9 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
 }
+# Sent on every answer to a request that came over TLS (directly, or through a proxy named in
+# trusted_proxies): the browser then uses https only for this site for a year.
+HSTS = "max-age=31536000; includeSubDomains"
 
 
 # Every module with pages, in the order their routes are matched.
@@ -85,6 +88,8 @@ def install(app: FastAPI) -> None:
             response.headers.setdefault(name, value)
         if not request.url.path.startswith("/static/"):
             response.headers.setdefault("Cache-Control", "no-store")
+        if request.url.scheme == "https":
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
         return response
 
 

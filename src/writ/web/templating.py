@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 from starlette.responses import RedirectResponse, Response
 
+from writ.model.text import shown as shown_text
 from writ.service import auth
 from writ.service.auth import SignedIn
 from writ.web import plain
@@ -20,6 +21,19 @@ from writ.web.forms import form_for
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
+
+
+def _finalize(value: Any) -> Any:
+    """Every ``{{ value }}`` of every template, before it is escaped: control characters and
+    bidirectional overrides in stored text are shown as their escapes (``writ.model.text``).
+    What a helper already made safe (``script_json``) is left as it is."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return shown_text(value)
+    return value
+
+
+# Set before any template is compiled: Jinja builds the finalize call into each template.
+templates.env.finalize = _finalize
 
 ROLE_NAMES = {
     "officer": "Case officer",

@@ -80,7 +80,7 @@ def _plan_row(session: Session, plan_id: str) -> RowMapping:
         .first()
     )
     if row is None:
-        raise NotFound(f"no operation plan {plan_id}")
+        raise NotFound(f"no operation plan {plan_id}", "operation-plan", plan_id)
     return row
 
 

@@ -23,7 +23,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
 
-from writ.cases.evidence import EvidenceStore, FileEvidenceStore
+from writ.cases.evidence import EvidenceStore, FileEvidenceStore, stored_if_committed
 from writ.lifecycle.documents import utc
 from writ.lifecycle.service.records import case_row, now_utc, parse_ts, ts
 from writ.model.actor import Actor
@@ -138,6 +138,15 @@ def visible_photo(
     return _view(row, case["subject_name"])
 
 
+def _named(svc: Services, sha256: str) -> bool:
+    """Whether a committed photo of record names this content."""
+    with svc.store.engine.connect() as connection:
+        found = connection.execute(
+            select(photos_of_record.c.id).where(photos_of_record.c.sha256 == sha256)
+        )
+        return found.first() is not None
+
+
 def set_photo(
     svc: Services,
     actor: Actor,
@@ -170,7 +179,10 @@ def set_photo(
     if taken is not None and taken > now:
         raise ValueError(f"photo of record for case {case_id}: taken_at is in the future")
     photo_id = "PH-" + uuid.uuid4().hex[:12].upper()
-    with svc.operation(actor, "create", audit_action="photo-of-record.set") as op:
+    with (
+        stored_if_committed(files, lambda digest: _named(svc, digest)) as put,
+        svc.operation(actor, "create", audit_action="photo-of-record.set") as op,
+    ):
         case = case_row(op.session, case_id)
         op.authorize(photo_resource(case, photo_id))
         previous = current_photo_row(op.session, case_id)
@@ -180,7 +192,7 @@ def set_photo(
                 .where(photos_of_record.c.id == previous["id"])
                 .values(superseded_at=ts(now))
             )
-        digest = files.put(content)
+        digest = put(content)
         op.session.execute(
             insert(photos_of_record).values(
                 id=photo_id,

@@ -89,7 +89,7 @@ def case_row(session: Session, case_id: str) -> RowMapping:
         .first()
     )
     if row is None:
-        raise NotFound(f"no immigration case {case_id}")
+        raise NotFound(f"no immigration case {case_id}", "immigration-case", case_id)
     return row
 
 

@@ -1,12 +1,16 @@
-"""The attacks of finding 1 for real, in Chromium: markup planted through a failed sign-in and
-through a search query, then opened by oversight in the audit viewer. The page must stay where it
-is, run nothing of the attacker's, and its in-browser proof check must still verify."""
+"""The attacks of issue 13 finding 1 for real, in Chromium: markup planted through a failed
+sign-in and through a search query, then opened by oversight in the audit viewer. The page must
+stay where it is, run nothing of the attacker's, and its in-browser proof check must still
+verify. (The browser sample of tests/security/; it lives here to share the browser tests' one
+Chromium: Playwright's sync API cannot run two at once.)"""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from browser.test_sign_in import new_person, sign_in
+from helpers import actor
+from writ.cases import service as case_service
 from writ.store.tables.core import audit_entries
 
 ATTACKER = "attacker.invalid"
@@ -76,3 +80,23 @@ def test_a_crafted_search_query_does_nothing_in_the_audit_viewer(visit, live_wri
     seq = _last_seq(live_writ, actor=ana.username, action="person.search")
     page.context.clear_cookies()
     _opened_by_oversight(visit, live_writ, seq)
+
+
+def test_a_case_with_every_payload_in_its_text_shows_them_as_text(visit, live_writ):
+    payload = f"P {REFRESH} {IMG} {{{{7*7}}}} bell\x07esc\x1b[2J invoice\u202etxt.exe"
+    ana = new_person(live_writ, {"officer"}, "Ana Ortiz")
+    me = actor("officer", user=ana.username, purpose="investigation")
+    case = case_service.open_case(live_writ.services, me, type="investigation", title=payload)
+    case_service.add_case_note(live_writ.services, me, case.id, payload)
+    reached = _watch_for_the_attacker(visit)
+    sign_in(visit, ana, "investigation", start=f"/cases/{case.id}")
+    page = visit.page
+    page.wait_for_timeout(1000)
+    assert reached == [] and page.url.endswith(f"/cases/{case.id}")
+    planted = page.evaluate(
+        "[...document.querySelectorAll('meta[http-equiv], img[src=x]')].map(e => e.outerHTML)"
+    )
+    assert planted == []
+    heading = page.inner_text("h1")
+    assert "{{7*7}}" in heading and "\\u202e" in heading and "\\x1b" in heading
+    assert "</script>" in heading  # the markup is on the page as the text it is
