@@ -103,6 +103,7 @@ CROSS_UNIT: dict[tuple[str, str], str] = {
             "GET /api/v1/evidence/{evidence_id}",
             "GET /api/v1/evidence/{evidence_id}/custody",
             "GET /cases/{case_id}",
+            "GET /cases/{case_id}/evidence/{evidence_id}",
             "GET /leads/{lead_id}",
         )
     },
