@@ -7,7 +7,7 @@ import pytest
 from followthemoney import model
 
 from helpers import actor
-from writ import cli, cli_cases
+from writ import cli
 from writ.cases import service as cases
 from writ.service import AccessDenied
 
@@ -35,7 +35,9 @@ def _entities():
 
 
 def test_ftm_round_trip_through_the_cli(writ_home, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(cli_cases.console, "width", 200)
+    # The terminal's width, as the commands read it at each print (setting the console's width
+    # here would stay behind for every later test).
+    monkeypatch.setenv("COLUMNS", "200")
     originals = {e.id: e for e in _entities()}
     source = tmp_path / "partner.ftm.json"
     source.write_text("".join(json.dumps(e.to_dict()) + "\n" for e in originals.values()))

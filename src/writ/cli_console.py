@@ -39,6 +39,10 @@ class Terminal(Console):
         options.setdefault("emoji", False)
         options.setdefault("highlight", False)
         super().__init__(**options)
+        if options.get("width") is None:
+            # Rich fixes the width from COLUMNS when the console is made (when the command
+            # module is imported); read it at each print instead, as the terminal is now.
+            self._width = None
 
     def render_str(self, text: str, **options: Any) -> Text:
         options["markup"] = False

@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 
 from helpers import actor
 from security.web import api_sign_in, page_sign_in, routes_of
+from test_lifecycle_service import detainer_on_database_match
 from test_web_accounts import add_account
 from writ.api.app import create_app
 from writ.cases import service as case_service
@@ -310,3 +311,82 @@ def test_no_page_gives_another_unit_ero_nyc_data(services, world):
                     found.append(f"{role} of {OTHER}: {path} ({template}) shows it")
     assert not found, "another unit reached ERO-NYC's data:\n" + "\n".join(sorted(set(found)))
     assert not _stale_issue_14(shown, "pages"), "need-to-know landed: remove these declarations"
+
+
+# What a person of another unit types into a page's form: enough for most forms to pass their
+# own checks and reach the policy.
+FORM = {
+    "title": "Taken over",
+    "body": "A note from another unit",
+    "summary": "A tip",
+    "source": "hotline",
+    "reason": "Another unit says so, with a reason long enough to pass",
+    "priority": "high",
+    "assignee": "mia-officer",
+    "outcome": "not_citizen",
+    "status": "done",
+    "due": "2033-01-01",
+    "relation": "child",
+    "name": "Someone",
+    "basis": "Says they were born in Texas",
+    "rule": "detainer-database-only",
+    "attempt": "1",
+    "action": "arrest",
+    "facility": "ELZ",
+    "kind": "i247a",
+    "type": "investigation",
+    "confirmed": "yes",
+}
+# Page forms another unit may use on ERO-NYC's objects, with the reason.
+CROSS_UNIT_FORMS: dict[tuple[str, str], str] = {
+    **{
+        ("POST /admin/sources/{source}/quarantine/retry", r): "records custodians and "
+        "administrators handle the agency's quarantine"
+        for r in ("custodian", "admin")
+    },
+    **{
+        ("POST /admin/quarantine/{entry_id}/retry", r): "records custodians and administrators "
+        "handle the agency's quarantine"
+        for r in ("custodian", "admin")
+    },
+    ("POST /immigration/{case_id}/overrides", "legal"): LEGAL,
+    ("POST /immigration/{case_id}/claims", "legal"): LEGAL,
+    ("POST /immigration/{case_id}/family", "legal"): LEGAL,
+    ("POST /immigration/{case_id}/documents", "legal"): LEGAL,
+}
+
+
+def test_no_page_form_changes_ero_nyc_data_for_another_unit(services, world):
+    """Forms posted with a session's CSRF token, on ERO-NYC's objects; the immigration forms on
+    a case with a detainer blocked by a soft gate, so that an override can be tried for real."""
+    app = create_app(services, demo=True, evidence_root=world["evidence_root"])
+    blocked_case, attempt = detainer_on_database_match(services)
+    ids = {**world["ids"], "/immigration": {"case_id": blocked_case}}
+    form = {**FORM, "attempt": str(attempt)}
+    templates = [
+        route.path
+        for route in routes_of(app)
+        if "POST" in route.methods
+        and not route.path.startswith(("/api/", "/sign-in", "/sign-out", "/signed-out"))
+        and "{" in route.path
+    ]
+    assert len(templates) > 15
+    before = _state(services)
+    found: list[str] = []
+    for role, purpose in ROLES.items():
+        with TestClient(app, follow_redirects=False) as client:
+            page_sign_in(client, add_account(services, f"{role}-form", {role}, unit=OTHER), purpose)
+            token = re.search(r'name="csrf" value="([^"]+)"', client.get("/queues").text)
+            assert token is not None
+            for template in templates:
+                path = _filled(template, _ids_for(template, ids))
+                response = client.post(path, data={**form, "csrf": token.group(1)})
+                # A form that did its work answers 303 to the page that shows the result.
+                if response.status_code == 303 and not _declared_form(template, role):
+                    found.append(f"{role} of {OTHER}: POST {template} -> 303 (done)")
+    assert not found, "another unit changed ERO-NYC's data:\n" + "\n".join(sorted(set(found)))
+    assert _state(services) == before
+
+
+def _declared_form(template: str, role: str) -> bool:
+    return (f"POST {template}", role) in CROSS_UNIT_FORMS

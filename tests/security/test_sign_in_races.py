@@ -141,3 +141,34 @@ def test_one_code_sent_twice_at_once_signs_in_once(services):
     code = ana.code()
     outcomes = _burst(services, [lambda: _attempt(services, ana.password, code)] * 2)
     assert sorted(outcomes) == ["ok", "one-time code already used"]
+
+
+def test_the_demo_sign_in_page_lists_a_code_not_used_yet(services):
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from security.web import sign_in_form_token
+    from test_web_accounts import INSTALLER
+    from writ.api.app import create_app
+
+    add_account(services, "officer", {"officer"})
+    auth.set_totp_secret(services, INSTALLER, "officer", auth.demo_secret("officer"))
+    with TestClient(create_app(services, demo=True), follow_redirects=False) as client:
+        for _ in range(2):  # sign in, sign out, sign in again at once: two different codes
+            page = client.get("/sign-in").text
+            code = re.search(r"<th scope=\"row\">officer<br>.*?<code>(\d{6})</code>", page, re.S)
+            assert code is not None
+            signed = client.post(
+                "/sign-in",
+                data={
+                    "username": "officer",
+                    "password": "officer-correct-horse",
+                    "code": code.group(1),
+                    "purpose": "investigation",
+                    "next": "/",
+                    "form_token": sign_in_form_token(client),
+                },
+            )
+            assert signed.status_code == 303, signed.text
+            client.cookies.clear()

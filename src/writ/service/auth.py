@@ -591,13 +591,29 @@ def demo_accounts(svc: Services) -> list[DemoAccount]:
     """
     with svc.store.engine.connect() as connection:
         rows = connection.execute(
-            select(users).where(users.c.totp_secret.is_not(None)).order_by(users.c.username)
+            select(users, sign_in_guards.c.last_totp_step)
+            .outerjoin(sign_in_guards, sign_in_guards.c.username == users.c.username)
+            .where(users.c.totp_secret.is_not(None))
+            .order_by(users.c.username)
         ).all()
     return [
-        DemoAccount(r.username, r.display_name, frozenset(r.roles), current_code(r.totp_secret))
+        DemoAccount(
+            r.username,
+            r.display_name,
+            frozenset(r.roles),
+            _unused_code(r.totp_secret, r.last_totp_step),
+        )
         for r in rows
         if r.totp_secret == demo_secret(r.username)
     ]
+
+
+def _unused_code(secret: str, used: int | None, now: datetime | None = None) -> str:
+    """The code a demo visitor can sign in with now: a code works once, so once this step's
+    has been used, the next step's (accepted as clock drift) is shown."""
+    totp = pyotp.TOTP(secret)
+    step = totp.timecode(now or _now())
+    return totp.generate_otp(step + 1 if used is not None and used >= step else step)
 
 
 def provisioning_uri(username: str, secret: str) -> str:
